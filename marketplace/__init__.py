@@ -1,0 +1,85 @@
+"""Yizhi (易智): a technology-achievement transfer marketplace."""
+import os
+
+from flask import Flask
+
+from .config import DEFAULT_SECRET_KEY, Config, ProductionConfig, TestingConfig
+
+CONFIGS = {"default": Config, "testing": TestingConfig, "production": ProductionConfig}
+
+
+def create_app(config=None):
+    """Build the app. `config` is a dict of overrides or the name of a config class."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    register_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors_and_templating(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app, config):
+    name = config if isinstance(config, str) else os.environ.get("MARKETPLACE_CONFIG", "default")
+    app.config.from_object(CONFIGS[name])
+    app.config.from_prefixed_env("MARKETPLACE")
+    if isinstance(config, dict):
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "marketplace.db")
+    if not app.config.get("INDEX_DIR"):
+        app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
+    if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError("Refusing to start in production with the default secret key: set MARKETPLACE_SECRET_KEY")
+
+
+def register_extensions(app):
+    from . import security
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    from .matching import index
+
+    index.init_app(app)
+
+
+def register_blueprints(app):
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .api import bp as api_bp
+    from .challenges.views import bp as challenges_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .deals.views import bp as deals_bp
+    from .listings.views import bp as listings_bp
+    from .main.views import bp as main_bp
+    from .matching.views import bp as matching_bp
+    from .notifications.views import bp as notifications_bp
+
+    for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
+               notifications_bp, admin_bp, dashboard_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errors_and_templating(app):
+    from . import errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+
+
+def register_cli(app):
+    from . import cli
+
+    cli.init_app(app)

@@ -1,0 +1,1 @@
+"""Listing endpoints (filled in with the API)."""

@@ -1,0 +1,1 @@
+"""API tokens (filled in with the API)."""

@@ -1,0 +1,10 @@
+"""CLI commands, grouped by domain; each feature package owns its commands."""
+
+
+def init_app(app):
+    from .accounts.cli import users
+    from .demo import seed_demo
+    from .matching.cli import import_listings, index_check, reindex
+
+    for command in (users, seed_demo, reindex, index_check, import_listings):
+        app.cli.add_command(command)

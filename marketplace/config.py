@@ -1,0 +1,29 @@
+"""Configuration classes. Values may be overridden by MARKETPLACE_* environment variables."""
+import os
+
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+
+class Config:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: a file under instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    INDEX_DIR = None  # filled in by create_app: instance/index
+    WTF_CSRF_TIME_LIMIT = None
+    PER_PAGE = 12
+    MATCH_TOP_K = 20
+    PUSH_MIN_SCORE = 0.35  # a pairing at least this strong is pushed to the other side's owner
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    PRODUCTION = False
+    TIMEZONE = "Asia/Shanghai"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "testing"
+
+
+class ProductionConfig(Config):
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = os.environ.get("MARKETPLACE_SESSION_COOKIE_SECURE", "1") == "1"

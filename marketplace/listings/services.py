@@ -1,0 +1,344 @@
+"""Listings (achievements and demands): create, edit, the review lifecycle, visibility, browse.
+
+One state machine serves both kinds; challenge states beyond `published` live in
+challenges/services.py on the same helper.
+"""
+from decimal import Decimal, InvalidOperation
+
+from ..extensions import db
+from ..matching import index
+from ..models import Achievement, Demand, Organization
+from ..models.listings import (ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES, PATENT_TYPES, PUBLIC_STATES)
+from ..notifications.services import notify
+from ..text import (DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text, sanitize_html, split_keywords,
+                    split_modes)
+from ..timeutil import end_of_local_day_utc, utcnow
+from ..validators import normalize_patent_no
+from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
+
+KINDS = {"achievement": Achievement, "demand": Demand}
+
+REVIEW_TRANSITIONS = {
+    "submit": (("draft", "rejected"), "pending", "提交审核"),
+    "withdraw": (("pending",), "draft", "撤回"),
+    "approve": (("pending",), "published", "审核通过"),
+    "reject": (("pending",), "rejected", "驳回"),
+    "archive": (("published", "completed", "unclaimed", "cancelled", "failed"), "archived", "归档"),
+}
+MACHINES = {kind: StateMachine(kind, REVIEW_TRANSITIONS) for kind in KINDS}
+EDITABLE_STATES = ("draft", "rejected")
+
+
+def model_for(kind):
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise NotFound("未知的类型") from None
+
+
+# ---------------------------------------------------------------- permissions
+
+def can_create(user, kind):
+    if not user.is_authenticated:
+        return False
+    return user.role in (("researcher", "admin") if kind == "achievement" else ("enterprise", "admin"))
+
+
+def is_owner(user, listing):
+    return user.is_authenticated and listing.owner_id == user.id
+
+
+def can_view(user, listing):
+    if listing.is_public:
+        return True
+    return user.is_authenticated and (is_owner(user, listing) or user.role == "admin")
+
+
+def can_edit(user, listing):
+    return is_owner(user, listing) and listing.status in EDITABLE_STATES
+
+
+def can_see_details(user):
+    """The confidential part of an achievement: logged-in enterprises, brokers and admins."""
+    return user.is_authenticated and user.role in ("enterprise", "broker", "admin")
+
+
+def get_visible(kind, listing_id, user):
+    """The listing if this user may see it; 404 otherwise, so drafts are not disclosed."""
+    listing = db.session.get(model_for(kind), listing_id)
+    if listing is None or not can_view(user, listing):
+        raise NotFound("该信息不存在或尚未发布")
+    return listing
+
+
+# ---------------------------------------------------------------- validation
+
+def _decimal(value, label, errors, key):
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        errors[key] = f"{label}必须是数字（万元）"
+        return None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("10000000000"):
+        errors[key] = f"{label}必须是非负数且不超过 100 亿万元"
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text(data, key, label, limit, errors, required=False):
+    value = (data.get(key) or "").strip()
+    if required and not value:
+        errors[key] = f"请填写{label}"
+    elif len(value) > limit:
+        errors[key] = f"{label}不能超过 {limit} 个字符（当前 {len(value)} 个）"
+    return value
+
+
+def _html(data, key, label, errors, required=False):
+    value = sanitize_html(data.get(key) or "")
+    if required and not html_to_text(value).strip():
+        errors[key] = f"请填写{label}"
+    elif len(value) > DESCRIPTION_MAX:
+        errors[key] = f"{label}不能超过 {DESCRIPTION_MAX} 个字符"
+    return value
+
+
+def _choice(data, key, label, choices, errors, default=None):
+    value = (data.get(key) or "").strip() or default
+    if value is not None and value not in choices:
+        errors[key] = f"{label}无效，可选：{'、'.join(choices)}"
+    return value
+
+
+def _keywords(data):
+    raw = data.get("keywords")
+    if isinstance(raw, (list, tuple)):
+        raw = ",".join(str(k) for k in raw)
+    return ",".join(split_keywords(raw))
+
+
+def clean_achievement(data):
+    """Validate a dict of achievement fields (English names of DESIGN §6); raise ValidationFailed."""
+    errors = {}
+    values = {
+        "title": _text(data, "title", "成果名称", TITLE_MAX, errors, required=True),
+        "summary": _text(data, "summary", "成果简介", SUMMARY_MAX, errors, required=True),
+        "description": _html(data, "description", "详细介绍", errors),
+        "details": _html(data, "details", "非公开详情", errors),
+        "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
+        "type": _choice(data, "type", "成果类型", ACHIEVEMENT_TYPES, errors, default="其他"),
+        "maturity": _choice(data, "maturity", "成熟度", MATURITIES, errors),
+        "price": _decimal(data.get("price"), "参考价格", errors, "price"),
+        "keywords": _keywords(data),
+    }
+    raw_modes = data.get("modes") or []
+    modes = split_modes(raw_modes) if isinstance(raw_modes, str) else [str(m) for m in raw_modes]
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        errors["modes"] = f"交易方式无效：{'、'.join(bad)}；可选：{'、'.join(MODES)}"
+    values["modes"] = ",".join(dict.fromkeys(modes))
+    patent_no = (data.get("patent_no") or "").strip()
+    if patent_no and values["type"] in PATENT_TYPES:
+        normalized = normalize_patent_no(patent_no)
+        if normalized is None:
+            errors["patent_no"] = "专利申请号格式或校验位不正确（例如 201710601862.3）"
+        patent_no = normalized or patent_no
+    elif len(patent_no) > 40:
+        errors["patent_no"] = "登记号不能超过 40 个字符"
+    values["patent_no"] = patent_no or None
+    if errors:
+        raise ValidationFailed("提交的内容有误，请修改后重试", errors)
+    return values
+
+
+def clean_demand(data):
+    errors = {}
+    values = {
+        "title": _text(data, "title", "需求名称", TITLE_MAX, errors, required=True),
+        "description": _html(data, "description", "需求描述", errors, required=True),
+        "indicators": _text(data, "indicators", "技术指标", DESCRIPTION_MAX, errors),
+        "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
+        "budget": _decimal(data.get("budget"), "预算", errors, "budget"),
+        "keywords": _keywords(data),
+        "is_challenge": _truthy(data.get("is_challenge")),
+        "eligibility": _text(data, "eligibility", "申报条件", SUMMARY_MAX, errors),
+    }
+    values["bounty"] = _decimal(data.get("bounty"), "悬赏金额", errors, "bounty")
+    values["deadline"] = None
+    if values["is_challenge"]:
+        if values["bounty"] is None and "bounty" not in errors:
+            errors["bounty"] = "揭榜挂帅需填写悬赏金额"
+        deadline = _date(data.get("deadline"), errors)
+        if deadline is None and "deadline" not in errors:
+            errors["deadline"] = "揭榜挂帅需填写截止日期"
+        elif deadline is not None:
+            values["deadline"] = end_of_local_day_utc(deadline)
+            if values["deadline"] <= utcnow():
+                errors["deadline"] = "截止日期必须晚于今天"
+    if errors:
+        raise ValidationFailed("提交的内容有误，请修改后重试", errors)
+    return values
+
+
+def _truthy(value):
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "yes", "y", "on", "是")
+
+
+def _date(value, errors):
+    from datetime import date, datetime
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+    except ValueError:
+        errors["deadline"] = "日期格式应为 YYYY-MM-DD"
+        return None
+
+
+CLEANERS = {"achievement": clean_achievement, "demand": clean_demand}
+
+
+# ---------------------------------------------------------------- lifecycle
+
+def create_listing(kind, user, data, organization=None):
+    """Create a draft owned by user (the caller commits)."""
+    if not can_create(user, kind):
+        raise PermissionDenied("您的角色不能发布此类信息")
+    values = CLEANERS[kind](data)
+    org = organization or user.organization
+    listing = model_for(kind)(owner_id=user.id, organization_id=org.id if org else None, status="draft", **values)
+    db.session.add(listing)
+    db.session.flush()
+    return listing
+
+
+def update_listing(listing, user, data):
+    if not can_edit(user, listing):
+        raise PermissionDenied("只有所有者可以修改草稿或被驳回的信息")
+    for key, value in CLEANERS[listing.kind](data).items():
+        setattr(listing, key, value)
+    return listing
+
+
+def submit_listing(listing, user, note=None):
+    if not is_owner(user, listing):
+        raise PermissionDenied("只有所有者可以提交审核")
+    return MACHINES[listing.kind].apply(listing, "submit", user, note)
+
+
+def withdraw_listing(listing, user):
+    if not is_owner(user, listing):
+        raise PermissionDenied("只有所有者可以撤回")
+    return MACHINES[listing.kind].apply(listing, "withdraw", user)
+
+
+def approve_listing(listing, admin, note=None):
+    if admin.role != "admin":
+        raise PermissionDenied("只有管理员可以审核")
+    org = listing.organization
+    if org is None or not org.verified:
+        raise ValidationFailed("发布单位尚未通过认证，不能审核通过")
+    event = MACHINES[listing.kind].apply(listing, "approve", admin, note)
+    listing.published_at = utcnow()
+    listing.reject_reason = None
+    index.enqueue(listing)
+    notify(listing.owner, "listing_approved", f"您的{listing.kind_label}《{listing.title}》已审核通过并发布",
+           _url(listing))
+    return event
+
+
+def reject_listing(listing, admin, reason):
+    if admin.role != "admin":
+        raise PermissionDenied("只有管理员可以审核")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("驳回必须填写原因", {"reason": "请填写驳回原因"})
+    event = MACHINES[listing.kind].apply(listing, "reject", admin, reason)
+    listing.reject_reason = reason
+    notify(listing.owner, "listing_rejected", f"您的{listing.kind_label}《{listing.title}》未通过审核：{reason}"[:500],
+           _url(listing))
+    return event
+
+
+def archive_listing(listing, user):
+    if not (is_owner(user, listing) or user.role == "admin"):
+        raise PermissionDenied("只有所有者或管理员可以归档")
+    event = MACHINES[listing.kind].apply(listing, "archive", user)
+    index.enqueue(listing)
+    return event
+
+
+def _url(listing):
+    return f"/{listing.kind}s/{listing.id}"
+
+
+# ---------------------------------------------------------------- queries
+
+SORTS = {"newest": "published_at", "price": "price", "budget": "budget", "deadline": "deadline"}
+
+
+def browse(kind, filters, page, per_page):
+    """Published listings with the filters of the public lists; returns a Pagination."""
+    model = model_for(kind)
+    query = db.select(model).where(model.status.in_(PUBLIC_STATES if kind == "demand" else ("published",)))
+    if filters.get("field"):
+        query = query.where(model.field == filters["field"])
+    if kind == "achievement":
+        if filters.get("type"):
+            query = query.where(model.type == filters["type"])
+        if filters.get("maturity"):
+            query = query.where(model.maturity == filters["maturity"])
+        if filters.get("mode"):
+            query = query.where(model.modes.contains(filters["mode"]))
+    else:
+        if filters.get("challenge") in ("1", "0"):
+            query = query.where(model.is_challenge.is_(filters["challenge"] == "1"))
+        if filters.get("budget_min") is not None:
+            query = query.where(model.budget >= filters["budget_min"])
+        if filters.get("budget_max") is not None:
+            query = query.where(model.budget <= filters["budget_max"])
+    order = filters.get("sort") or "newest"
+    if order == "oldest":
+        query = query.order_by(model.published_at.asc(), model.id.asc())
+    elif order in ("price", "budget") and hasattr(model, order):
+        query = query.order_by(getattr(model, order).desc().nulls_last(), model.id.desc())
+    else:
+        query = query.order_by(model.published_at.desc().nulls_last(), model.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def owned_by(user, kind):
+    model = model_for(kind)
+    return db.session.scalars(db.select(model).where(model.owner_id == user.id).order_by(model.id.desc())).all()
+
+
+def pending_queue():
+    items = []
+    for model in KINDS.values():
+        items += db.session.scalars(db.select(model).where(model.status == "pending")).all()
+    return sorted(items, key=lambda listing: listing.updated_at)
+
+
+def newest(kind, limit=6):
+    model = model_for(kind)
+    return db.session.scalars(db.select(model).where(model.status == "published")
+                              .order_by(model.published_at.desc(), model.id.desc()).limit(limit)).all()
+
+
+def organization_for(name, create_kind=None):
+    """Look up an organization by name (importer, CLI)."""
+    org = db.session.scalar(db.select(Organization).where(Organization.name == name))
+    if org is None and create_kind:
+        org = Organization(name=name, kind=create_kind)
+        db.session.add(org)
+        db.session.flush()
+    return org

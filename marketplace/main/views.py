@@ -1,0 +1,29 @@
+"""Home page and health check."""
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+
+from ..extensions import db
+from ..listings import services as listings
+from ..matching import index
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    from ..challenges.services import open_challenges
+
+    return render_template("main/home.html", achievements=listings.newest("achievement"),
+                           demands=listings.newest("demand"), challenges=open_challenges(limit=6))
+
+
+@bp.route("/healthz")
+def healthz():
+    status = {"db": "ok", "index": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # report, don't raise: this is the health check
+        status["db"] = f"error: {exc.__class__.__name__}"
+    status["index"] = index.health()
+    ok = status["db"] == "ok" and status["index"] == "ok"
+    return jsonify(status=("ok" if ok else "error"), **status), (200 if ok else 503)

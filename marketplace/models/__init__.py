@@ -1,0 +1,8 @@
+"""All models, importable from one place (Alembic and the services read them here)."""
+from .accounts import ApiToken, Organization, User  # noqa: F401
+from .challenges import Application, Milestone  # noqa: F401
+from .deals import Deal, DealNote, Enquiry  # noqa: F401
+from .events import Event  # noqa: F401
+from .listings import Achievement, Demand  # noqa: F401
+from .matching import IndexOutbox, Match, Subscription  # noqa: F401
+from .notifications import Notification  # noqa: F401

@@ -1,0 +1,79 @@
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+ROLES = {"researcher": "科研人员", "enterprise": "企业用户", "broker": "技术经纪人", "admin": "管理员"}
+SELF_REGISTER_ROLES = ("researcher", "enterprise")
+ORG_KINDS = {
+    "university": "高校",
+    "institute": "科研院所",
+    "enterprise": "企业",
+    "service_provider": "服务机构",
+    "broker_agency": "技术经纪机构",
+}
+ORG_TAGS = ("科技型企业", "高新技术企业", "准科技型企业", "准高新技术企业", "专精特新企业", "培育库企业")
+
+
+class Organization(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), unique=True, nullable=False)
+    kind = db.Column(db.String(20), nullable=False)
+    credit_code = db.Column(db.String(18), unique=True)
+    region = db.Column(db.String(100))
+    tags = db.Column(db.String(500), default="")  # joined by ","
+    description = db.Column(db.Text)
+    verified = db.Column(db.Boolean, nullable=False, default=False)
+    verified_at = db.Column(db.DateTime)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    members = db.relationship("User", back_populates="organization")
+
+    @property
+    def tag_list(self):
+        return [t for t in (self.tags or "").split(",") if t]
+
+    @property
+    def kind_label(self):
+        return ORG_KINDS.get(self.kind, self.kind)
+
+
+class User(UserMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(200), unique=True, nullable=False)
+    name = db.Column(db.String(100), nullable=False)
+    password_hash = db.Column(db.String(256), nullable=False)
+    role = db.Column(db.String(20), nullable=False)
+    organization_id = db.Column(db.Integer, db.ForeignKey("organization.id"))
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    organization = db.relationship("Organization", back_populates="members")
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def role_label(self):
+        return ROLES.get(self.role, self.role)
+
+    def has_role(self, *roles):
+        return self.role in roles
+
+
+class ApiToken(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    token_hash = db.Column(db.String(64), unique=True, nullable=False)  # sha256 hex of the token
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_used_at = db.Column(db.DateTime)
+
+    user = db.relationship("User")

@@ -1,0 +1,128 @@
+"""Achievements (科技成果) and demands (技术需求): two listing kinds with one review lifecycle."""
+from sqlalchemy.orm import declared_attr
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+FIELDS = ("生物医药", "智能装备", "电子信息", "新能源", "新材料", "大数据与人工智能", "节能环保", "现代农业", "其他")
+ACHIEVEMENT_TYPES = ("发明专利", "实用新型", "外观设计", "软件著作权", "植物新品种", "技术秘密", "其他")
+TYPES_WITH_NUMBER = ("发明专利", "实用新型", "外观设计", "软件著作权", "植物新品种")
+PATENT_TYPES = ("发明专利", "实用新型", "外观设计")
+MATURITIES = ("实验室", "小试", "中试", "小批量生产", "产业化") + tuple(f"TRL{i}" for i in range(1, 10))
+MODES = ("转让", "许可", "作价入股", "合作开发", "技术服务")
+
+LISTING_STATES = {
+    "draft": "草稿",
+    "pending": "待审核",
+    "published": "已发布",
+    "rejected": "已驳回",
+    "archived": "已归档",
+}
+CHALLENGE_STATES = {
+    "published": "揭榜中",
+    "reviewing": "评审中",
+    "awarded": "已挂帅",
+    "in_progress": "攻关中",
+    "completed": "已验收",
+    "unclaimed": "流榜",
+    "cancelled": "已取消",
+    "failed": "验收未通过",
+}
+# States in which a listing is visible to the public.
+PUBLIC_STATES = ("published", "reviewing", "awarded", "in_progress", "completed", "unclaimed", "failed")
+
+
+class ListingMixin:
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(200), nullable=False)
+    field = db.Column(db.String(20), nullable=False, default="其他", index=True)
+    keywords = db.Column(db.String(500), default="")  # joined by ","
+    status = db.Column(db.String(20), nullable=False, default="draft", index=True)
+    reject_reason = db.Column(db.Text)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    published_at = db.Column(db.DateTime, index=True)
+
+    @declared_attr
+    def owner_id(cls):
+        return db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+
+    @declared_attr
+    def organization_id(cls):
+        return db.Column(db.Integer, db.ForeignKey("organization.id"), index=True)
+
+    @declared_attr
+    def owner(cls):
+        return db.relationship("User")
+
+    @declared_attr
+    def organization(cls):
+        return db.relationship("Organization")
+
+    @property
+    def keyword_list(self):
+        return [k for k in (self.keywords or "").split(",") if k]
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_STATES
+
+    @property
+    def index_key(self):
+        return f"{self.kind}:{self.id}"
+
+
+class Achievement(ListingMixin, db.Model):
+    kind = "achievement"
+    kind_label = "科技成果"
+
+    summary = db.Column(db.Text, nullable=False)
+    description = db.Column(db.Text, default="")  # sanitized HTML
+    details = db.Column(db.Text, default="")  # sanitized HTML, for logged-in enterprises and brokers only
+    type = db.Column(db.String(20), nullable=False, default="其他")
+    patent_no = db.Column(db.String(40))
+    maturity = db.Column(db.String(20))
+    modes = db.Column(db.String(100), default="")  # joined by ","
+    price = db.Column(db.Numeric(12, 2))  # 万元; NULL means 面议
+
+    @property
+    def mode_list(self):
+        return [m for m in (self.modes or "").split(",") if m]
+
+    @property
+    def body_text(self):
+        return self.summary
+
+
+class Demand(ListingMixin, db.Model):
+    kind = "demand"
+    kind_label = "技术需求"
+
+    description = db.Column(db.Text, nullable=False)  # sanitized HTML
+    indicators = db.Column(db.Text, default="")
+    budget = db.Column(db.Numeric(12, 2))  # 万元; NULL means 面议
+    is_challenge = db.Column(db.Boolean, nullable=False, default=False, index=True)
+    bounty = db.Column(db.Numeric(12, 2))
+    deadline = db.Column(db.DateTime)  # UTC; applications close at this instant
+    eligibility = db.Column(db.Text, default="")
+    close_reason = db.Column(db.Text)
+
+    applications = db.relationship("Application", back_populates="demand", order_by="Application.id")
+    milestones = db.relationship("Milestone", back_populates="demand", order_by="Milestone.position")
+
+    @property
+    def summary(self):
+        return self.description
+
+    @property
+    def status_label(self):
+        if self.is_challenge and self.status in CHALLENGE_STATES:
+            return CHALLENGE_STATES[self.status]
+        return LISTING_STATES.get(self.status, self.status)
+
+
+def _listing_status_label(self):
+    return LISTING_STATES.get(self.status, self.status)
+
+
+Achievement.status_label = property(_listing_status_label)

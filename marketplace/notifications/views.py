@@ -1,0 +1,28 @@
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..forms import EmptyForm
+from ..security import is_safe_next
+from . import services
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.route("/")
+@login_required
+def index():
+    page = request.args.get("page", 1, type=int)
+    return render_template("notifications/index.html", pagination=services.list_for(current_user, page),
+                           form=EmptyForm())
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def mark_read():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.mark_read(current_user, request.form.get("id", type=int))
+        db.session.commit()
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("notifications.index"))

@@ -1,0 +1,50 @@
+"""Fixtures: a fresh app, SQLite file and index directory per test; a client; login helpers."""
+import pytest
+
+from marketplace import create_app
+from marketplace.extensions import db as _db
+
+from . import factories
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "testing",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "INDEX_DIR": str(tmp_path / "index"),
+    })
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app):
+    """Factories bound to the test's app: make.user(...), make.achievement(...), ..."""
+    return factories
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user, password=factories.PASSWORD):
+        client.get("/logout")
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return user
+
+    return do_login
