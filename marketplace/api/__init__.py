@@ -1,6 +1,12 @@
-"""JSON API v1 (DESIGN §6). One service layer under both the pages and the API."""
+"""JSON API v1 (DESIGN §6). One service layer under both the pages and the API.
+
+Every endpoint module registers its routes on `bp`; CSRF does not apply (token auth).
+"""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__)
+from ..extensions import csrf
 
-from . import listings, tokens  # noqa: E402,F401  (routes register on bp)
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+from . import challenges, deals, listings, matching, tokens  # noqa: E402,F401  (routes register on bp)

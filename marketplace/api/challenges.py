@@ -1,0 +1,1 @@
+"""challenges endpoints of the JSON API."""

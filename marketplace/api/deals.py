@@ -1,0 +1,1 @@
+"""deals endpoints of the JSON API."""

@@ -1,0 +1,1 @@
+"""matching endpoints of the JSON API."""

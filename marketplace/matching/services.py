@@ -1,0 +1,1 @@
+"""Matching services (proposals, push, subscriptions) — filled in by the search issue."""
