@@ -60,6 +60,7 @@ def register_blueprints(app):
     from .api import bp as api_bp
     from .challenges.views import bp as challenges_bp
     from .dashboard.views import bp as dashboard_bp
+    from .imports.views import bp as imports_bp
     from .deals.views import bp as deals_bp
     from .listings.views import bp as listings_bp
     from .main.views import bp as main_bp
@@ -67,7 +68,7 @@ def register_blueprints(app):
     from .notifications.views import bp as notifications_bp
 
     for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
-               notifications_bp, admin_bp, dashboard_bp):
+               notifications_bp, admin_bp, dashboard_bp, imports_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

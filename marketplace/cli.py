@@ -4,7 +4,8 @@
 def init_app(app):
     from .accounts.cli import users
     from .demo import seed_demo
-    from .matching.cli import import_listings, index_check, reindex
+    from .imports.cli import import_listings
+    from .matching.cli import index_check, reindex
 
     for command in (users, seed_demo, reindex, index_check, import_listings):
         app.cli.add_command(command)

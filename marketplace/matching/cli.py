@@ -11,9 +11,3 @@ def reindex():
 def index_check():
     """Report drift between the database and the index."""
     raise click.ClickException("not implemented yet")
-
-
-@click.command("import-listings")
-def import_listings():
-    """Import achievements or demands from CSV/XLSX."""
-    raise click.ClickException("not implemented yet")
