@@ -3,9 +3,10 @@
 
 def init_app(app):
     from .accounts.cli import users
+    from .challenges.cli import challenges
     from .demo import seed_demo
     from .imports.cli import import_listings
     from .matching.cli import index_check, reindex
 
-    for command in (users, seed_demo, reindex, index_check, import_listings):
+    for command in (users, seed_demo, reindex, index_check, import_listings, challenges):
         app.cli.add_command(command)

@@ -1,5 +1,6 @@
 """Fixtures: a fresh app, SQLite file and index directory per test; a client; login helpers."""
 import pytest
+from flask import g
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
@@ -44,6 +45,8 @@ def login(client):
     """Log the test client in as user (Flask-Login's session keys; the login form has its own tests)."""
 
     def do_login(user):
+        # The test's app context outlives each request, so Flask-Login's cached user in `g` would leak.
+        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session.clear()
             if user is not None:

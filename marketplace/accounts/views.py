@@ -1,23 +1,125 @@
-from flask import Blueprint
+"""Account pages: register, login/logout, password, the user's own page, organization profiles."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db
+from ..forms import EmptyForm
+from ..security import is_safe_next
+from ..workflow import DomainError, ValidationFailed
+from . import services
+from .dashboard import sections_for
+from .forms import LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm, attach_errors, select_choices
 
 bp = Blueprint("accounts", __name__)
 
 
-@bp.route("/login")
+def _redirect_next(default_endpoint="accounts.dashboard"):
+    target = request.values.get("next")
+    return redirect(target if is_safe_next(target) else url_for(default_endpoint))
+
+
+@bp.route("/login", methods=["GET", "POST"])
 def login():
-    return ""
+    if current_user.is_authenticated:
+        return _redirect_next()
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as err:
+            form.password.errors = list(form.password.errors) + [err.message]
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"欢迎回来，{user.name}", "success")
+            return _redirect_next()
+    return render_template("accounts/login.html", form=form)
 
 
-@bp.route("/logout")
+@bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    return ""
+    logout_user()
+    flash("您已退出登录", "info")
+    return redirect(url_for("main.home"))
 
 
-@bp.route("/register")
+def _org_choices(role):
+    orgs = services.organizations_for_role(role if role in ("researcher", "enterprise") else "researcher")
+    return [(0, "— 请选择 —")] + [(o.id, f"{o.name}（{o.kind_label}{'，已认证' if o.verified else ''}）") for o in orgs]
+
+
+
+@bp.route("/register", methods=["GET", "POST"])
 def register():
-    return ""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.dashboard"))
+    form = RegisterForm()
+    form.org_id.choices = select_choices(_org_choices(form.role.data))
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.service_data())
+        except ValidationFailed as err:
+            for message in attach_errors(form, err.errors):
+                flash(message, "error")
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("注册成功，欢迎加入易智。新建的单位需经管理员认证后，您发布的信息才能通过审核。", "success")
+            return redirect(url_for("accounts.dashboard"))
+    org_options = {role: _org_choices(role) for role in ("researcher", "enterprise")}
+    return render_template("accounts/register.html", form=form, org_options=org_options)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.old_password.data, form.new_password.data)
+        except ValidationFailed as err:
+            attach_errors(form, err.errors)
+        else:
+            db.session.commit()
+            flash("密码已修改", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/password.html", form=form)
 
 
 @bp.route("/me")
+@login_required
 def dashboard():
-    return ""
+    return render_template("accounts/dashboard.html", sections=sections_for(current_user), form=EmptyForm())
+
+
+@bp.route("/org", methods=["GET", "POST"])
+@login_required
+def org_edit():
+    org = current_user.organization
+    if org is None:
+        flash("您的账号尚未关联单位，请联系平台管理员", "warning")
+        return redirect(url_for("accounts.dashboard"))
+    form = OrganizationForm(obj=org)
+    if request.method == "GET":
+        form.tags.data = org.tag_list
+    if form.validate_on_submit():
+        try:
+            lost_verification = services.update_organization(current_user, org, form.data)
+        except ValidationFailed as err:
+            for message in attach_errors(form, err.errors):
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash("单位资料已保存", "success")
+            if lost_verification:
+                flash("由于修改了单位名称或统一社会信用代码，单位认证已撤销，需管理员重新认证", "warning")
+            return redirect(url_for("accounts.org_edit"))
+    return render_template("accounts/org_edit.html", form=form, org=org)
+
+
+@bp.route("/orgs/<int:org_id>")
+def org_profile(org_id):
+    org = services.get_organization(org_id)
+    achievements, demands = services.public_listings_of(org)
+    return render_template("accounts/org_profile.html", org=org, achievements=achievements, demands=demands)

@@ -1,12 +1,364 @@
-"""揭榜挂帅 challenges (full workflow lands with the challenges issue)."""
+"""揭榜挂帅 challenges: the states a challenge goes through after `published`, the lazy deadline, queries.
+
+A challenge is a Demand with is_challenge; its one `status` continues from the review lifecycle
+(listings/services.py) along CHALLENGE_TRANSITIONS, on the same StateMachine helper, so every
+move is an Event row of subject_type "demand". Applications live in applications.py, milestones
+in milestones.py.
+
+Choice made here: when a winner is selected, or the challenge is cancelled / declared unclaimed,
+every still-open application (submitted or shortlisted) is declined with code `other`, so that no
+applicant is left without an answer.
+"""
 from ..extensions import db
-from ..models import Demand
-from ..timeutil import utcnow
+from ..listings import services as listings
+from ..models import Application, Demand, Event, Milestone
+from ..models.challenges import APPLICATION_STATES, MILESTONE_STATES
+from ..models.listings import CHALLENGE_STATES, LISTING_STATES
+from ..notifications.services import notify, notify_many
+from ..timeutil import days_left, utcnow
+from ..workflow import DomainError, InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
+
+CHALLENGE_TRANSITIONS = {
+    "expire": (("published",), "reviewing", "到期截止征集"),
+    "close": (("published",), "reviewing", "提前截止征集"),
+    "select": (("reviewing",), "awarded", "选定揭榜方"),
+    "start": (("awarded",), "in_progress", "启动攻关"),
+    "accept": (("in_progress",), "completed", "验收通过"),
+    "fail": (("in_progress",), "failed", "验收不通过"),
+    "unclaimed": (("reviewing",), "unclaimed", "流榜"),
+    "cancel": (("published", "reviewing"), "cancelled", "取消榜单"),
+}
+CHALLENGE_MACHINE = StateMachine("demand", CHALLENGE_TRANSITIONS)
+
+APPLICATION_TRANSITIONS = {
+    "shortlist": (("submitted",), "shortlisted", "入围"),
+    "select": (("submitted", "shortlisted"), "selected", "选定挂帅"),
+    "decline": (("submitted", "shortlisted"), "declined", "未入选"),
+    "withdraw": (("submitted", "shortlisted"), "withdrawn", "撤回申请"),
+}
+APPLICATION_MACHINE = StateMachine("application", APPLICATION_TRANSITIONS)
+OPEN_APPLICATION_STATES = ("submitted", "shortlisted")
+
+TABS = {
+    "open": ("揭榜中", ("published",)),
+    "reviewing": ("评审中", ("reviewing",)),
+    "awarded": ("已挂帅", ("awarded", "in_progress")),
+    "past": ("已结束", ("completed", "unclaimed", "failed")),
+}
+STATE_LABELS = {**LISTING_STATES, **CHALLENGE_STATES}
+SUBJECT_LABELS = {"demand": "榜单", "application": "申请", "milestone": "里程碑"}
 
 
-def open_challenges(limit=None):
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+# ---------------------------------------------------------------- access
+
+def is_owner(user, demand):
+    return listings.is_owner(user, demand)
+
+
+def get_challenge(demand_id, user):
+    """A challenge this user may see; 404 for non-challenges and hidden drafts."""
+    demand = listings.get_visible("demand", demand_id, user)
+    if not demand.is_challenge:
+        raise NotFound("该榜单不存在")
+    return demand
+
+
+def get_owned_challenge(demand_id, user):
+    demand = get_challenge(demand_id, user)
+    if not is_owner(user, demand):
+        raise PermissionDenied("只有发榜企业可以管理该榜单")
+    return demand
+
+
+def get_challenge_for_staff(demand_id, user):
+    """Admins and brokers see every challenge, in any state."""
+    if not user.is_authenticated or user.role not in ("admin", "broker"):
+        raise PermissionDenied("只有管理员和技术经纪人可以查看")
+    demand = db.session.get(Demand, demand_id)
+    if demand is None or not demand.is_challenge:
+        raise NotFound("该榜单不存在")
+    return demand
+
+
+def _require_owner(demand, user):
+    if not is_owner(user, demand):
+        raise PermissionDenied("只有发榜企业可以管理该榜单")
+
+
+# ---------------------------------------------------------------- deadline
+
+def accepting_applications(demand, now=None):
+    """Open for applications: published and strictly before the deadline instant (UTC)."""
+    now = now or utcnow()
+    return bool(demand.is_challenge and demand.status == "published" and demand.deadline is not None
+                and now < demand.deadline)
+
+
+def expire_due_challenges(now=None):
+    """Move published challenges past their deadline to `reviewing` (actor None = 系统).
+
+    Called when challenge pages and API endpoints are read, before the request's own work: it
+    commits each move itself, and stops quietly if a concurrent request got there first.
+    """
+    now = now or utcnow()
+    due = db.session.scalars(db.select(Demand).where(
+        Demand.is_challenge.is_(True), Demand.status == "published", Demand.deadline <= now)).all()
+    moved = 0
+    for demand in due:
+        try:
+            _expire(demand)
+            db.session.commit()
+        except InvalidTransition:
+            return moved
+        moved += 1
+    return moved
+
+
+def _expire(demand):
+    CHALLENGE_MACHINE.apply(demand, "expire", None, "已到申请截止时间，自动截止征集")
+    notify(demand.owner, "challenge_expired",
+           f"揭榜挂帅《{demand.title}》已到申请截止时间，请评审申请并选定揭榜方", manage_url(demand))
+    notify_many(applicants(demand), "challenge_closed",
+                f"揭榜挂帅《{demand.title}》已截止征集，进入评审阶段", detail_url(demand))
+
+
+def ensure_reviewing(demand, now=None):
+    """Lazily expire one challenge whose deadline passed (used before selecting a winner)."""
+    if demand.status == "published" and demand.deadline is not None and (now or utcnow()) >= demand.deadline:
+        _expire(demand)
+
+
+# ---------------------------------------------------------------- challenge transitions
+
+def applicants(demand):
+    """Users with a non-withdrawn application."""
+    return [a.applicant for a in demand.applications if a.status != "withdrawn"]
+
+
+def winner(demand):
+    return next((a for a in demand.applications if a.status == "selected"), None)
+
+
+def decline_open_applications(demand, actor, reason, exclude=None, notify_each=False):
+    for app in list(demand.applications):
+        if app.status in OPEN_APPLICATION_STATES and app is not exclude:
+            APPLICATION_MACHINE.apply(app, "decline", actor, reason)
+            app.decline_code, app.decline_reason = "other", reason
+            if notify_each:
+                notify(app.applicant, "application_declined",
+                       f"您对《{demand.title}》的揭榜申请未入选：{reason}", application_url(app))
+
+
+def close_challenge(demand, user, note=None):
+    """Close applications early: published → reviewing."""
+    _require_owner(demand, user)
+    event = CHALLENGE_MACHINE.apply(demand, "close", user, (note or "").strip() or "发榜方提前截止征集")
+    notify_many(applicants(demand), "challenge_closed",
+                f"揭榜挂帅《{demand.title}》已提前截止征集，进入评审阶段", detail_url(demand))
+    return event
+
+
+def cancel_challenge(demand, user, reason):
+    _require_owner(demand, user)
+    reason = _required_reason(reason, "取消原因")
+    event = CHALLENGE_MACHINE.apply(demand, "cancel", user, reason)
+    demand.close_reason = reason
+    decline_open_applications(demand, user, f"榜单已取消：{reason}")
+    notify_many(applicants(demand), "challenge_cancelled",
+                f"揭榜挂帅《{demand.title}》已取消：{reason}", detail_url(demand))
+    return event
+
+
+def declare_unclaimed(demand, user, reason=None):
+    """流榜: nobody fits; reviewing → unclaimed."""
+    _require_owner(demand, user)
+    reason = (reason or "").strip() or "无合适揭榜方"
+    _check_length(reason, "流榜说明")
+    event = CHALLENGE_MACHINE.apply(demand, "unclaimed", user, reason)
+    demand.close_reason = reason
+    decline_open_applications(demand, user, f"榜单流榜：{reason}")
+    notify_many(applicants(demand), "challenge_unclaimed",
+                f"揭榜挂帅《{demand.title}》已流榜：{reason}", detail_url(demand))
+    return event
+
+
+def start_challenge(demand, user):
+    _require_owner(demand, user)
+    event = CHALLENGE_MACHINE.apply(demand, "start", user, "启动攻关")
+    chosen = winner(demand)
+    if chosen:
+        notify(chosen.applicant, "challenge_started", f"揭榜挂帅《{demand.title}》已启动攻关", application_url(chosen))
+    return event
+
+
+def accept_delivery(demand, user, note=None):
+    _require_owner(demand, user)
+    note = (note or "").strip() or "验收通过"
+    _check_length(note, "验收意见")
+    event = CHALLENGE_MACHINE.apply(demand, "accept", user, note)
+    _notify_winner(demand, "delivery_accepted", f"揭榜挂帅《{demand.title}》已通过验收：{note}")
+    return event
+
+
+def fail_delivery(demand, user, reason):
+    _require_owner(demand, user)
+    reason = _required_reason(reason, "验收不通过的原因")
+    event = CHALLENGE_MACHINE.apply(demand, "fail", user, reason)
+    demand.close_reason = reason
+    _notify_winner(demand, "delivery_failed", f"揭榜挂帅《{demand.title}》验收未通过：{reason}")
+    return event
+
+
+def _notify_winner(demand, kind, message):
+    chosen = winner(demand)
+    if chosen:
+        notify(chosen.applicant, kind, message, application_url(chosen))
+
+
+def _required_reason(reason, label):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(f"请填写{label}", {"reason": f"请填写{label}"})
+    _check_length(reason, label)
+    return reason
+
+
+def _check_length(text, label, limit=2000):
+    if len(text) > limit:
+        raise ValidationFailed(f"{label}不能超过 {limit} 个字符", {"reason": f"{label}不能超过 {limit} 个字符"})
+
+
+# ---------------------------------------------------------------- urls
+
+def detail_url(demand):
+    return f"/demands/{demand.id}"
+
+
+def manage_url(demand):
+    return f"/challenges/{demand.id}/manage"
+
+
+def application_url(app):
+    return f"/applications/{app.id}"
+
+
+# ---------------------------------------------------------------- queries
+
+def open_challenges(limit=None, now=None):
     query = (db.select(Demand).where(Demand.is_challenge.is_(True), Demand.status == "published",
-                                     Demand.deadline > utcnow()).order_by(Demand.deadline.asc()))
+                                     Demand.deadline > (now or utcnow())).order_by(Demand.deadline.asc()))
     if limit:
         query = query.limit(limit)
     return db.session.scalars(query).all()
+
+
+def browse_challenges(tab, page, per_page):
+    """One tab of /challenges as a Pagination; open ones soonest deadline first."""
+    states = TABS.get(tab, TABS["open"])[1]
+    query = db.select(Demand).where(Demand.is_challenge.is_(True), Demand.status.in_(states))
+    if tab in (None, "", "open"):
+        query = query.order_by(Demand.deadline.asc(), Demand.id.asc())
+    else:
+        query = query.order_by(Demand.updated_at.desc(), Demand.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def applicant_counts(demand_ids):
+    """{demand_id: number of non-withdrawn applications}."""
+    if not demand_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Application.demand_id, db.func.count(Application.id))
+        .where(Application.demand_id.in_(demand_ids), Application.status != "withdrawn")
+        .group_by(Application.demand_id)).all()
+    return dict(rows)
+
+
+def status_counts(demand_ids):
+    """{demand_id: {application status: count}} for the admin overview."""
+    counts = {i: {} for i in demand_ids}
+    if demand_ids:
+        rows = db.session.execute(
+            db.select(Application.demand_id, Application.status, db.func.count(Application.id))
+            .where(Application.demand_id.in_(demand_ids))
+            .group_by(Application.demand_id, Application.status)).all()
+        for demand_id, status, n in rows:
+            counts[demand_id][status] = n
+    return counts
+
+
+def admin_overview(status, page, per_page):
+    query = db.select(Demand).where(Demand.is_challenge.is_(True))
+    if status:
+        query = query.where(Demand.status == status)
+    return db.paginate(query.order_by(Demand.id.desc()), page=page, per_page=per_page, error_out=False)
+
+
+def timeline(demand):
+    """Events of the challenge, its applications and milestones, oldest first, with a label each."""
+    app_ids = [a.id for a in demand.applications]
+    ms_ids = [m.id for m in demand.milestones]
+    conditions = [db.and_(Event.subject_type == "demand", Event.subject_id == demand.id)]
+    if app_ids:
+        conditions.append(db.and_(Event.subject_type == "application", Event.subject_id.in_(app_ids)))
+    if ms_ids:
+        conditions.append(db.and_(Event.subject_type == "milestone", Event.subject_id.in_(ms_ids)))
+    events = db.session.scalars(db.select(Event).where(db.or_(*conditions))
+                                .order_by(Event.created_at, Event.id)).all()
+    labels = {"demand": STATE_LABELS, "application": APPLICATION_STATES, "milestone": MILESTONE_STATES}
+    return [{"event": e, "subject": _subject_label(e, demand),
+             "from": labels[e.subject_type].get(e.from_state, e.from_state or ""),
+             "to": labels[e.subject_type].get(e.to_state, e.to_state)} for e in events]
+
+
+def _subject_label(event, demand):
+    if event.subject_type == "application":
+        app = next((a for a in demand.applications if a.id == event.subject_id), None)
+        return f"申请 #{event.subject_id}（{app.applicant.name}）" if app else f"申请 #{event.subject_id}"
+    if event.subject_type == "milestone":
+        ms = db.session.get(Milestone, event.subject_id)
+        return f"里程碑：{ms.title}" if ms else "里程碑"
+    return "榜单"
+
+
+def my_application(demand, user):
+    if not user.is_authenticated:
+        return None
+    return next((a for a in demand.applications if a.applicant_id == user.id), None)
+
+
+def can_apply(user, demand, now=None):
+    return (user.is_authenticated and user.role == "researcher" and accepting_applications(demand, now)
+            and my_application(demand, user) is None)
+
+
+def challenge_panel(demand, user):
+    """Context for the challenge panel on /demands/<id> (templates/challenges/_panel.html)."""
+    return {
+        "demand": demand,
+        "days_left": days_left(demand.deadline),
+        "accepting": accepting_applications(demand),
+        "can_apply": can_apply(user, demand),
+        "my_application": my_application(demand, user),
+        "is_owner": is_owner(user, demand),
+        "applicant_count": applicant_counts([demand.id]).get(demand.id, 0),
+        "milestones": demand.milestones,
+        "timeline": [t for t in timeline(demand) if t["event"].subject_type == "milestone"
+                     or t["event"].action in CHALLENGE_TRANSITIONS],
+    }
+
+
+def dashboard_for(user):
+    """The /me section: a user's own challenges (with applicant counts) and applications."""
+    if not user.is_authenticated:
+        return {"challenges": [], "counts": {}, "applications": []}
+    owned = db.session.scalars(db.select(Demand).where(Demand.is_challenge.is_(True), Demand.owner_id == user.id)
+                               .order_by(Demand.id.desc())).all()
+    apps = db.session.scalars(db.select(Application).where(Application.applicant_id == user.id)
+                              .order_by(Application.id.desc())).all()
+    return {"challenges": owned, "counts": applicant_counts([d.id for d in owned]), "applications": apps}

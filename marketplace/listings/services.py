@@ -63,6 +63,24 @@ def can_see_details(user):
     return user.is_authenticated and user.role in ("enterprise", "broker", "admin")
 
 
+def can_manage(user, listing):
+    """Owner and admins see a listing's status, rejection reason, review history and actions."""
+    return user.is_authenticated and (is_owner(user, listing) or user.role == "admin")
+
+
+def available_actions(listing, user):
+    """The actions this user may take on the listing now: edit, submit, withdraw, archive."""
+    if not can_manage(user, listing):
+        return []
+    machine = MACHINES[listing.kind]
+    owner = is_owner(user, listing)
+    actions = ["edit"] if can_edit(user, listing) else []
+    actions += [name for name in ("submit", "withdraw") if owner and machine.can(listing, name)]
+    if machine.can(listing, "archive"):
+        actions.append("archive")
+    return actions
+
+
 def get_visible(kind, listing_id, user):
     """The listing if this user may see it; 404 otherwise, so drafts are not disclosed."""
     listing = db.session.get(model_for(kind), listing_id)
@@ -87,8 +105,21 @@ def _decimal(value, label, errors, key):
     return amount.quantize(Decimal("0.01"))
 
 
+def _plain(data, key, label, errors):
+    """The value as text: numbers (spreadsheets, JSON) become text, other types are refused."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        errors[key] = f"{label}必须是文本"
+        return ""
+    return value
+
+
 def _text(data, key, label, limit, errors, required=False):
-    value = (data.get(key) or "").strip()
+    value = _plain(data, key, label, errors).strip()
     if required and not value:
         errors[key] = f"请填写{label}"
     elif len(value) > limit:
@@ -97,7 +128,7 @@ def _text(data, key, label, limit, errors, required=False):
 
 
 def _html(data, key, label, errors, required=False):
-    value = sanitize_html(data.get(key) or "")
+    value = sanitize_html(_plain(data, key, label, errors))
     if required and not html_to_text(value).strip():
         errors[key] = f"请填写{label}"
     elif len(value) > DESCRIPTION_MAX:
@@ -106,7 +137,7 @@ def _html(data, key, label, errors, required=False):
 
 
 def _choice(data, key, label, choices, errors, default=None):
-    value = (data.get(key) or "").strip() or default
+    value = _plain(data, key, label, errors).strip() or default
     if value is not None and value not in choices:
         errors[key] = f"{label}无效，可选：{'、'.join(choices)}"
     return value
@@ -116,7 +147,7 @@ def _keywords(data):
     raw = data.get("keywords")
     if isinstance(raw, (list, tuple)):
         raw = ",".join(str(k) for k in raw)
-    return ",".join(split_keywords(raw))
+    return ",".join(split_keywords(raw if isinstance(raw, str) else str(raw or "")))
 
 
 def clean_achievement(data):
@@ -134,12 +165,14 @@ def clean_achievement(data):
         "keywords": _keywords(data),
     }
     raw_modes = data.get("modes") or []
+    if not isinstance(raw_modes, (str, list, tuple)):
+        raw_modes = str(raw_modes)
     modes = split_modes(raw_modes) if isinstance(raw_modes, str) else [str(m) for m in raw_modes]
     bad = [m for m in modes if m not in MODES]
     if bad:
         errors["modes"] = f"交易方式无效：{'、'.join(bad)}；可选：{'、'.join(MODES)}"
     values["modes"] = ",".join(dict.fromkeys(modes))
-    patent_no = (data.get("patent_no") or "").strip()
+    patent_no = _plain(data, "patent_no", "专利号", errors).strip()
     if patent_no and values["type"] in PATENT_TYPES:
         normalized = normalize_patent_no(patent_no)
         if normalized is None:
@@ -283,6 +316,7 @@ def _url(listing):
 
 # ---------------------------------------------------------------- queries
 
+MAX_PAGE = 100000
 SORTS = {"newest": "published_at", "price": "price", "budget": "budget", "deadline": "deadline"}
 
 
@@ -290,6 +324,12 @@ def browse(kind, filters, page, per_page):
     """Published listings with the filters of the public lists; returns a Pagination."""
     model = model_for(kind)
     query = db.select(model).where(model.status.in_(PUBLIC_STATES if kind == "demand" else ("published",)))
+    if filters.get("q"):
+        # Plain substring match until the search index takes over.
+        columns = [model.title, model.description, model.keywords]
+        if kind == "achievement":
+            columns.append(model.summary)
+        query = query.where(db.or_(*(c.contains(filters["q"], autoescape=True) for c in columns)))
     if filters.get("field"):
         query = query.where(model.field == filters["field"])
     if kind == "achievement":
@@ -313,6 +353,8 @@ def browse(kind, filters, page, per_page):
         query = query.order_by(getattr(model, order).desc().nulls_last(), model.id.desc())
     else:
         query = query.order_by(model.published_at.desc().nulls_last(), model.id.desc())
+    # Absurd page numbers would overflow the database's integer OFFSET.
+    page = max(1, min(page, MAX_PAGE))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

@@ -1,1 +1,203 @@
-"""Matching services (proposals, push, subscriptions) — filled in by the search issue."""
+"""Matching services: stored proposals (Match rows), dismissal, the broker workbench, push.
+
+Proposals are computed where the index is written (the `on_indexed` listener below runs
+after every applied outbox batch), stored in Match (unique demand/achievement) and read
+from the DB by pages and the API. Public entry points for scripts and benchmarks:
+
+- `search(q, filters, page, per_page)` (from .searching): hits with ids, kinds, snippets, total.
+- `propose_for(listing, push=False)`: compute and store one listing's proposals now;
+  returns its Match rows best first.
+- `recompute_all(progress=None)`: proposals for every published listing (after `rebuild`).
+"""
+from flask import current_app
+
+from ..extensions import db
+from ..listings.services import get_visible
+from ..models import Achievement, Demand, Match
+from ..notifications.services import notify
+from ..workflow import NotFound, PermissionDenied, StateMachine
+from . import index, matcher
+from .documents import KIND_MODELS, OTHER_KIND, parse_key, select_rows, to_document
+from .searching import search, search_ids  # noqa: F401  (public interface of this module)
+from .subscriptions import notify_subscribers
+
+MATCH_MACHINE = StateMachine("match", {"dismiss": (("proposed",), "dismissed", "忽略推荐")})
+SHOWN_STATES = ("proposed", "converted")
+
+
+# ---------------------------------------------------------------- permissions
+
+def can_see_matches(user, listing):
+    """The listing's owner, brokers and admins."""
+    return user.is_authenticated and (listing.owner_id == user.id or user.role in ("broker", "admin"))
+
+
+def can_dismiss(user, match):
+    if not user.is_authenticated:
+        return False
+    if user.role in ("broker", "admin"):
+        return True
+    return user.id in (match.demand.owner_id, match.achievement.owner_id)
+
+
+def _side_column(kind):
+    return Match.demand_id if kind == "demand" else Match.achievement_id
+
+
+def _other_column(kind):
+    return Match.achievement_id if kind == "demand" else Match.demand_id
+
+
+# ---------------------------------------------------------------- computing proposals
+
+def _document(kind, listing_id):
+    row = db.session.execute(select_rows(kind, [listing_id])).first()
+    return to_document(kind, row) if row is not None else None
+
+
+def propose_for(listing, push=False):
+    """Compute this published listing's proposals, store them, return its Match rows best first.
+
+    Dismissed and converted pairs are kept as they are and never proposed again; proposed
+    rows that fell out of the top k are deleted. With push, the owners on the other side of
+    each *new* pairing scoring at least PUSH_MIN_SCORE (0..1) get a notification.
+    The caller commits.
+    """
+    _store_proposals(listing, push)
+    return proposals_for(listing) if listing.status == "published" else []
+
+
+def _store_proposals(listing, push):
+    kind = listing.kind
+    if listing.status != "published":
+        drop_proposals(kind, listing.id)
+        return
+    doc = _document(kind, listing.id)
+    settled = set(db.session.scalars(db.select(_other_column(kind)).where(
+        _side_column(kind) == listing.id, Match.status != "proposed")))
+    searcher = index.searcher()
+    weighted = matcher.pair_terms(searcher, doc)
+    pairings = matcher.pair(searcher, kind, doc, current_app.config["MATCH_TOP_K"], settled, weighted)
+    other = OTHER_KIND[kind]
+    counterpart_docs = {row.id: to_document(other, row)
+                        for row in db.session.execute(select_rows(other, [p.listing_id for p in pairings]))}
+    existing = {m.achievement_id if kind == "demand" else m.demand_id: m for m in db.session.scalars(
+        db.select(Match).where(_side_column(kind) == listing.id, Match.status == "proposed"))}
+    fresh = []
+    for pairing in pairings:
+        other_doc = counterpart_docs.get(pairing.listing_id)
+        terms = ",".join(matcher.shared_terms(weighted, other_doc))[:500] if other_doc else ""
+        match = existing.pop(pairing.listing_id, None)
+        if match is None:
+            ids = {f"{kind}_id": listing.id, f"{other}_id": pairing.listing_id}
+            match = Match(status="proposed", **ids)
+            db.session.add(match)
+            fresh.append(match)
+        match.score, match.terms = round(pairing.score, 4), terms
+    for stale in existing.values():
+        db.session.delete(stale)
+    db.session.flush()
+    if push:
+        _push(listing, fresh)
+
+
+def drop_proposals(kind, listing_id):
+    """Forget the open proposals of a listing that is no longer published."""
+    db.session.execute(db.delete(Match).where(_side_column(kind) == listing_id, Match.status == "proposed"))
+
+
+def _push(listing, fresh):
+    """Tell each counterpart's owner once, about their best new pairing that is strong enough."""
+    threshold = current_app.config["PUSH_MIN_SCORE"]
+    best_per_owner = {}
+    for match in sorted(fresh, key=lambda m: -m.score):
+        if match.score < threshold:
+            break
+        counterpart = match.achievement if listing.kind == "demand" else match.demand
+        if counterpart.owner_id != listing.owner_id:
+            best_per_owner.setdefault(counterpart.owner_id, (counterpart, match))
+    for counterpart, match in best_per_owner.values():
+        message = (f"新的匹配推荐：新发布的{listing.kind_label}《{listing.title}》与您的{counterpart.kind_label}"
+                   f"《{counterpart.title}》匹配度 {match.score:.0%}")
+        notify(counterpart.owner, "match_push", message, f"/{counterpart.kind}s/{counterpart.id}/matches")
+
+
+def recompute_all(progress=None):
+    """Recompute the proposals of every published listing (no push); returns the count."""
+    count = 0
+    for kind, model in KIND_MODELS.items():
+        ids = db.session.scalars(db.select(model.id).where(model.status == "published").order_by(model.id)).all()
+        for listing_id in ids:
+            propose_for(db.session.get(model, listing_id))
+            count += 1
+            if count % 100 == 0:
+                db.session.commit()
+                db.session.expunge_all()
+            if progress:
+                progress(1)
+    db.session.commit()
+    return count
+
+
+@index.on_indexed
+def _after_indexed(keys):
+    """After an index batch: proposals (with push) for published listings, subscriptions."""
+    for key in keys:
+        kind, listing_id = parse_key(key)
+        if kind is None:
+            continue
+        listing = db.session.get(KIND_MODELS[kind], listing_id)
+        if listing is None or listing.status != "published":
+            drop_proposals(kind, listing_id)
+            continue
+        _store_proposals(listing, push=True)
+        notify_subscribers(listing)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- reading and working proposals
+
+def proposals_for(listing, limit=None):
+    """The shown proposals of a listing (counterpart still published), best first."""
+    kind = listing.kind
+    other_model = KIND_MODELS[OTHER_KIND[kind]]
+    query = (db.select(Match).join(other_model, other_model.id == _other_column(kind))
+             .where(_side_column(kind) == listing.id, Match.status.in_(SHOWN_STATES),
+                    other_model.status == "published")
+             .order_by(Match.score.desc(), Match.id))
+    if limit:
+        query = query.limit(limit)
+    return db.session.scalars(query).all()
+
+
+def matches_for(kind, listing_id, user):
+    """(listing, proposals) for the matches page/API; NotFound or PermissionDenied otherwise."""
+    listing = get_visible(kind, listing_id, user)
+    if not can_see_matches(user, listing):
+        raise PermissionDenied("只有信息所有者、技术经纪人和管理员可以查看匹配推荐")
+    return listing, proposals_for(listing)
+
+
+def get_match(match_id):
+    match = db.session.get(Match, match_id)
+    if match is None:
+        raise NotFound("该推荐不存在")
+    return match
+
+
+def dismiss(match, user):
+    """Dismiss a proposal for good (owner of either side, broker, admin). The caller commits."""
+    if not can_dismiss(user, match):
+        raise PermissionDenied("只有双方所有者、技术经纪人和管理员可以忽略推荐")
+    return MATCH_MACHINE.apply(match, "dismiss", user)
+
+
+def workbench(page, per_page=20, min_score=None):
+    """The newest strong proposals across the platform, both sides still published."""
+    threshold = current_app.config["PUSH_MIN_SCORE"] if min_score is None else min_score
+    query = (db.select(Match).join(Demand, Demand.id == Match.demand_id)
+             .join(Achievement, Achievement.id == Match.achievement_id)
+             .where(Match.status == "proposed", Match.score >= threshold,
+                    Demand.status == "published", Achievement.status == "published")
+             .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

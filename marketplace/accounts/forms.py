@@ -1,0 +1,115 @@
+"""Forms of the account pages. Cross-field rules (organization kind by role, credit code, unique
+email) live in services.py; the views copy the service's field errors back onto these forms."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models.accounts import ORG_KINDS, ORG_TAGS
+from .services import ORG_DESCRIPTION_MAX, PASSWORD_MAX, PASSWORD_MIN
+
+def select_choices(pairs):
+    """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+REGISTER_ROLE_CHOICES = [("researcher", "科研人员（高校、科研院所）"), ("enterprise", "企业用户")]
+REGISTER_ORG_KINDS = [("university", ORG_KINDS["university"]), ("institute", ORG_KINDS["institute"]),
+                      ("enterprise", ORG_KINDS["enterprise"])]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def int_or_zero(value):
+    """Coerce a select's value; junk becomes 0 ("nothing chosen") instead of an English WTForms error."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _password(label):
+    return PasswordField(label, validators=[DataRequired(message=f"请填写{label}"),
+                                            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                                                   message=f"密码长度应为 {PASSWORD_MIN}–{PASSWORD_MAX} 位")])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("邮箱", validators=[DataRequired(message="请填写邮箱")])
+    password = PasswordField("密码", validators=[DataRequired(message="请填写密码")])
+    remember = BooleanField("记住我")
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    # Choices are checked by the service (with a Chinese message), not by WTForms.
+    role = RadioField("注册身份", choices=select_choices(REGISTER_ROLE_CHOICES), default="researcher",
+                      validate_choice=False,
+                      validators=[DataRequired(message="请选择注册身份")])
+    name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=100, message="姓名过长")])
+    email = EmailField("邮箱", validators=[DataRequired(message="请填写邮箱"), Length(max=200, message="邮箱过长")])
+    password = _password("密码")
+    confirm = PasswordField("确认密码", validators=[DataRequired(message="请再次输入密码"),
+                                                  EqualTo("password", message="两次输入的密码不一致")])
+    org_mode = RadioField("所在单位", choices=select_choices([("existing", "选择已有单位"), ("new", "新建单位")]), default="existing",
+                          validate_choice=False)
+    org_id = SelectField("已有单位", coerce=int_or_zero, choices=[], validate_choice=False)
+    org_name = StringField("新单位名称", validators=[Optional(), Length(max=200, message="单位名称过长")])
+    org_kind = SelectField("新单位类型", choices=select_choices(REGISTER_ORG_KINDS), validate_choice=False)
+    credit_code = StringField("统一社会信用代码（选填）", validators=[Optional(), Length(max=18, message="应为 18 位")],
+                              description="18 位，末位为校验码；填写后管理员认证更快")
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.org_mode.data == "new":
+            if not (self.org_name.data or "").strip():
+                self.org_name.errors = list(self.org_name.errors) + ["请填写新单位名称"]
+                ok = False
+        elif not self.org_id.data:
+            self.org_id.errors = list(self.org_id.errors) + ["请选择所在单位，或选择“新建单位”"]
+            ok = False
+        return ok
+
+    def service_data(self):
+        data = {"role": self.role.data, "name": self.name.data, "email": self.email.data,
+                "password": self.password.data}
+        if self.org_mode.data == "new":
+            data.update(org_name=self.org_name.data, org_kind=self.org_kind.data, credit_code=self.credit_code.data)
+        else:
+            data["org_id"] = self.org_id.data
+        return data
+
+
+class PasswordChangeForm(FlaskForm):
+    old_password = PasswordField("原密码", validators=[DataRequired(message="请填写原密码")])
+    new_password = _password("新密码")
+    confirm = PasswordField("确认新密码", validators=[DataRequired(message="请再次输入新密码"),
+                                                    EqualTo("new_password", message="两次输入的密码不一致")])
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField("单位名称", validators=[DataRequired(message="请填写单位名称"), Length(max=200, message="单位名称过长")])
+    kind = SelectField("单位类型", choices=select_choices(ORG_KINDS.items()), validate_choice=False)
+    credit_code = StringField("统一社会信用代码", validators=[Optional(), Length(max=18, message="应为 18 位")],
+                              description="18 位，末位为校验码")
+    region = StringField("所在地区", validators=[Optional(), Length(max=100, message="所在地区过长")])
+    tags = MultiCheckboxField("单位标签", choices=select_choices((t, t) for t in ORG_TAGS), validate_choice=False)
+    description = TextAreaField("单位简介", validators=[Optional(), Length(max=ORG_DESCRIPTION_MAX,
+                                                                       message=f"不能超过 {ORG_DESCRIPTION_MAX} 个字符")],
+                                render_kw={"rows": 5})
+
+
+def attach_errors(form, errors):
+    """Put a service's field errors on the form's fields; return the ones no field took."""
+    rest = []
+    for key, message in (errors or {}).items():
+        field = getattr(form, key, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [message]
+        else:
+            rest.append(message)
+    return rest

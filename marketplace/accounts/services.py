@@ -1,0 +1,327 @@
+"""Accounts and organizations: registration, login, passwords, organization profiles, verification.
+
+Every rule about users and organizations lives here; views and the CLI only call these functions.
+Functions take the acting user explicitly and raise DomainError subclasses; the caller commits.
+"""
+import re
+
+from ..extensions import db
+from ..models import Achievement, Demand, Organization, User
+from ..models.accounts import ORG_KINDS, ORG_TAGS, ROLES, SELF_REGISTER_ROLES
+from ..models.listings import PUBLIC_STATES
+from ..notifications.services import notify_many
+from ..timeutil import utcnow
+from ..validators import is_valid_credit_code
+from ..workflow import NotFound, PermissionDenied, ValidationFailed
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+NAME_MAX = 100
+ORG_NAME_MAX = 200
+REGION_MAX = 100
+ORG_DESCRIPTION_MAX = 2000
+
+# Which organization kinds a member of each role may belong to.
+ROLE_ORG_KINDS = {
+    "researcher": ("university", "institute"),
+    "enterprise": ("enterprise",),
+    "broker": ("broker_agency", "service_provider"),
+    "admin": tuple(ORG_KINDS),
+}
+# The organization kind a CLI/admin-created account gets when none is named.
+DEFAULT_ORG_KIND = {"researcher": "university", "enterprise": "enterprise", "broker": "broker_agency",
+                    "admin": "service_provider"}
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+# ---------------------------------------------------------------- field checks
+
+def normalize_email(email):
+    return (email or "").strip().lower()
+
+
+def _check_email(email, errors):
+    if not email:
+        errors["email"] = "请填写邮箱"
+    elif len(email) > 200 or not _EMAIL_RE.match(email):
+        errors["email"] = "邮箱格式不正确"
+    elif find_user_by_email(email) is not None:
+        errors["email"] = "该邮箱已注册"
+
+
+def _check_password(password, errors, key="password"):
+    if len(password or "") < PASSWORD_MIN:
+        errors[key] = f"密码至少 {PASSWORD_MIN} 位"
+    elif len(password) > PASSWORD_MAX:
+        errors[key] = f"密码不能超过 {PASSWORD_MAX} 位"
+
+
+def _check_name(name, errors):
+    if not name:
+        errors["name"] = "请填写姓名"
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"姓名不能超过 {NAME_MAX} 个字符"
+
+
+def _org_kind_error(role, kind):
+    if kind not in ORG_KINDS:
+        return f"单位类型无效，可选：{'、'.join(ORG_KINDS)}"
+    if kind not in ROLE_ORG_KINDS.get(role, ()):
+        allowed = "、".join(ORG_KINDS[k] for k in ROLE_ORG_KINDS.get(role, ()))
+        return f"{ROLES.get(role, role)}所在单位类型只能是：{allowed}"
+    return None
+
+
+def normalize_credit_code(code):
+    return (code or "").strip().upper() or None
+
+
+def _check_credit_code(code, errors, org=None):
+    if code is None:
+        return
+    if not is_valid_credit_code(code):
+        errors["credit_code"] = "统一社会信用代码格式或校验位不正确（18 位）"
+        return
+    other = db.session.scalar(db.select(Organization).where(Organization.credit_code == code))
+    if other is not None and other is not org:
+        errors["credit_code"] = "该统一社会信用代码已被其他单位使用"
+
+
+def _check_org_name(name, errors, org=None, key="name"):
+    if not name:
+        errors[key] = "请填写单位名称"
+    elif len(name) > ORG_NAME_MAX:
+        errors[key] = f"单位名称不能超过 {ORG_NAME_MAX} 个字符"
+    else:
+        other = find_org_by_name(name)
+        if other is not None and other is not org:
+            errors[key] = "该单位已存在，请直接选择已有单位" if org is None else "该单位名称已被使用"
+
+
+# ---------------------------------------------------------------- lookups
+
+def find_user_by_email(email):
+    return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+
+
+def find_org_by_name(name):
+    return db.session.scalar(db.select(Organization).where(Organization.name == (name or "").strip()))
+
+
+def get_organization(org_id):
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("该单位不存在")
+    return org
+
+
+def get_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("该用户不存在")
+    return user
+
+
+def public_listings_of(org):
+    """An organization's published achievements and public demands, newest first."""
+    achievements = db.session.scalars(
+        db.select(Achievement).where(Achievement.organization_id == org.id, Achievement.status == "published")
+        .order_by(Achievement.published_at.desc(), Achievement.id.desc())).all()
+    demands = db.session.scalars(
+        db.select(Demand).where(Demand.organization_id == org.id, Demand.status.in_(PUBLIC_STATES))
+        .order_by(Demand.published_at.desc(), Demand.id.desc())).all()
+    return achievements, demands
+
+
+def organizations_for_role(role):
+    """Existing organizations a self-registering user of this role may join."""
+    kinds = ROLE_ORG_KINDS.get(role, ())
+    return db.session.scalars(db.select(Organization).where(Organization.kind.in_(kinds))
+                              .order_by(Organization.name)).all()
+
+
+# ---------------------------------------------------------------- registration and login
+
+def register_user(data):
+    """Self-registration of a researcher or enterprise user (the caller commits).
+
+    data: name, email, password, role, and either org_id (join an existing organization)
+    or org_name, org_kind, credit_code (create a new, unverified one).
+    """
+    errors = {}
+    role = (data.get("role") or "").strip()
+    if role not in SELF_REGISTER_ROLES:
+        errors["role"] = "只能注册为科研人员或企业用户"
+    name = (data.get("name") or "").strip()
+    email = normalize_email(data.get("email"))
+    password = data.get("password") or ""
+    _check_name(name, errors)
+    _check_email(email, errors)
+    _check_password(password, errors)
+    org = _registration_org(data, role, errors)
+    if errors:
+        raise ValidationFailed("注册信息有误，请修改后重试", errors)
+    if org.id is None:
+        db.session.add(org)
+        db.session.flush()
+    return _new_user(email, name, role, password, org)
+
+
+def _registration_org(data, role, errors):
+    """The organization chosen or described in the registration form (not yet added if new)."""
+    org_id = data.get("org_id")
+    if org_id:
+        org = db.session.get(Organization, int(org_id))
+        if org is None:
+            errors["org_id"] = "所选单位不存在"
+        elif role in SELF_REGISTER_ROLES and org.kind not in ROLE_ORG_KINDS[role]:
+            errors["org_id"] = _org_kind_error(role, org.kind)
+        return org
+    org_name = (data.get("org_name") or "").strip()
+    kind = (data.get("org_kind") or "").strip()
+    credit_code = normalize_credit_code(data.get("credit_code"))
+    _check_org_name(org_name, errors, key="org_name")
+    if role in SELF_REGISTER_ROLES:
+        kind_error = _org_kind_error(role, kind)
+        if kind_error:
+            errors["org_kind"] = kind_error
+    _check_credit_code(credit_code, errors)
+    return Organization(name=org_name, kind=kind, credit_code=credit_code, verified=False, tags="")
+
+
+def _new_user(email, name, role, password, org):
+    user = User(email=email, name=name, role=role, organization_id=org.id if org else None, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email, password):
+    """The active user with these credentials; ValidationFailed otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.check_password(password or ""):
+        raise ValidationFailed("邮箱或密码错误")
+    if not user.active:
+        raise PermissionDenied("该账号已被停用，请联系平台管理员")
+    return user
+
+
+def change_password(user, old_password, new_password):
+    errors = {}
+    if not user.check_password(old_password or ""):
+        errors["old_password"] = "原密码不正确"
+    _check_password(new_password, errors, key="new_password")
+    if not errors and old_password == new_password:
+        errors["new_password"] = "新密码不能与原密码相同"
+    if errors:
+        raise ValidationFailed("修改密码失败", errors)
+    user.set_password(new_password)
+    return user
+
+
+# ---------------------------------------------------------------- organizations
+
+def can_edit_organization(user, org):
+    return user.is_authenticated and (user.role == "admin" or user.organization_id == org.id)
+
+
+def update_organization(user, org, data):
+    """Edit an organization profile; returns True when the edit removed its verification.
+
+    Changing a verified organization's name or credit code needs a new verification.
+    """
+    if not can_edit_organization(user, org):
+        raise PermissionDenied("只能编辑本单位的资料")
+    errors = {}
+    name = (data.get("name") or "").strip()
+    kind = (data.get("kind") or "").strip()
+    credit_code = normalize_credit_code(data.get("credit_code"))
+    region = (data.get("region") or "").strip()
+    description = (data.get("description") or "").strip()
+    tags = [t for t in (data.get("tags") or []) if t]
+    _check_org_name(name, errors, org=org)
+    kind_error = _org_kind_error(user.role, kind)
+    if kind_error:
+        errors["kind"] = kind_error
+    _check_credit_code(credit_code, errors, org=org)
+    if len(region) > REGION_MAX:
+        errors["region"] = f"所在地区不能超过 {REGION_MAX} 个字符"
+    if len(description) > ORG_DESCRIPTION_MAX:
+        errors["description"] = f"单位简介不能超过 {ORG_DESCRIPTION_MAX} 个字符（当前 {len(description)} 个）"
+    bad_tags = [t for t in tags if t not in ORG_TAGS]
+    if bad_tags:
+        errors["tags"] = f"标签无效：{'、'.join(bad_tags)}"
+    if errors:
+        raise ValidationFailed("单位资料有误，请修改后重试", errors)
+    lost_verification = org.verified and (name != org.name or credit_code != org.credit_code)
+    org.name, org.kind, org.credit_code = name, kind, credit_code
+    org.region, org.description = region or None, description or None
+    org.tags = ",".join(t for t in ORG_TAGS if t in tags)
+    if lost_verification:
+        org.verified, org.verified_at = False, None
+    return lost_verification
+
+
+def verify_organization(admin, org, verified):
+    """An admin marks an organization verified (its listings may then be approved) or not."""
+    if admin.role != "admin":
+        raise PermissionDenied("只有管理员可以认证单位")
+    verified = bool(verified)
+    if org.verified == verified:
+        return org
+    org.verified = verified
+    org.verified_at = utcnow() if verified else None
+    message = f"您的单位「{org.name}」已通过平台认证" if verified else f"您的单位「{org.name}」的认证已被撤销，请完善资料后联系管理员"
+    notify_many(org.members, "org_verified" if verified else "org_unverified", message, f"/orgs/{org.id}")
+    return org
+
+
+# ---------------------------------------------------------------- operator accounts (CLI, admin)
+
+def create_user(email, role, password, name=None, org_name=None, org_kind=None, org=None):
+    """Create an account of any role for the operator; a new organization named here is verified."""
+    errors = {}
+    email = normalize_email(email)
+    if role not in ROLES:
+        errors["role"] = f"角色无效，可选：{'、'.join(ROLES)}"
+    _check_email(email, errors)
+    _check_password(password, errors)
+    name = (name or "").strip() or email.split("@")[0]
+    _check_name(name, errors)
+    org_name = (org_name or "").strip()
+    if org is None and org_name:
+        org = find_org_by_name(org_name)
+        if org is None:
+            org = _operator_org(org_name, role, org_kind, errors)
+    elif org_kind and not org_name:
+        errors["org_kind"] = "指定单位类型时需同时指定单位名称"
+    if org is not None and role in ROLES and "org_kind" not in errors:
+        kind_error = _org_kind_error(role, org.kind)
+        if kind_error:
+            errors["org_kind"] = kind_error
+    if errors:
+        raise ValidationFailed("无法创建用户：" + "；".join(errors.values()), errors)
+    if org is not None and org.id is None:
+        db.session.add(org)
+        db.session.flush()
+    return _new_user(email, name, role, password, org)
+
+
+def _operator_org(name, role, kind, errors):
+    kind = (kind or "").strip() or DEFAULT_ORG_KIND.get(role, "service_provider")
+    if kind not in ORG_KINDS:
+        errors["org_kind"] = f"单位类型无效，可选：{'、'.join(ORG_KINDS)}"
+    if len(name) > ORG_NAME_MAX:
+        errors["org_name"] = f"单位名称不能超过 {ORG_NAME_MAX} 个字符"
+    return Organization(name=name, kind=kind, verified=True, verified_at=utcnow(), tags="")
+
+
+def set_user_active(admin, user, active):
+    if admin.role != "admin":
+        raise PermissionDenied("只有管理员可以管理用户")
+    if user.id == admin.id and not active:
+        raise ValidationFailed("不能停用自己的账号")
+    user.active = bool(active)
+    return user

@@ -1,0 +1,193 @@
+"""揭榜申请: apply, edit and withdraw (applicant); shortlist, decline and select (the challenge's owner)."""
+from decimal import Decimal, InvalidOperation
+
+from ..extensions import db
+from ..models import Application
+from ..models.challenges import DECLINE_REASONS
+from ..notifications.services import notify
+from ..text import DESCRIPTION_MAX, SUMMARY_MAX, html_to_text, sanitize_html
+from ..timeutil import utcnow
+from ..workflow import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from .services import (APPLICATION_MACHINE, CHALLENGE_MACHINE, OPEN_APPLICATION_STATES, Conflict,
+                       accepting_applications, application_url, decline_open_applications, ensure_reviewing,
+                       is_owner, manage_url)
+
+QUOTE_MAX = Decimal("10000000000")
+AUTO_DECLINE_REASON = "已选定其他团队"
+
+
+# ---------------------------------------------------------------- validation
+
+def clean_application(data):
+    """Validate proposal (rich text), quote (万元), team and plan; raise ValidationFailed."""
+    errors = {}
+    proposal = sanitize_html(str(data.get("proposal") or ""))
+    if not html_to_text(proposal).strip():
+        errors["proposal"] = "请填写技术方案"
+    elif len(proposal) > DESCRIPTION_MAX:
+        errors["proposal"] = f"技术方案不能超过 {DESCRIPTION_MAX} 个字符"
+    team = str(data.get("team") or "").strip()
+    if len(team) > SUMMARY_MAX:
+        errors["team"] = f"团队介绍不能超过 {SUMMARY_MAX} 个字符（当前 {len(team)} 个）"
+    plan = str(data.get("plan") or "").strip()
+    if len(plan) > DESCRIPTION_MAX:
+        errors["plan"] = f"计划与进度安排不能超过 {DESCRIPTION_MAX} 个字符（当前 {len(plan)} 个）"
+    quote = _quote(data.get("quote"), errors)
+    if errors:
+        raise ValidationFailed("申请内容有误，请修改后重试", errors)
+    return {"proposal": proposal, "team": team, "plan": plan, "quote": quote}
+
+
+def _quote(value, errors):
+    if value is None or str(value).strip() == "":
+        errors["quote"] = "请填写报价（万元）"
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        errors["quote"] = "报价必须是数字（万元）"
+        return None
+    if not amount.is_finite() or amount < 0 or amount >= QUOTE_MAX:
+        errors["quote"] = "报价必须是非负数且不超过 100 亿万元"
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------- access
+
+def can_view(user, app):
+    return user.is_authenticated and (app.applicant_id == user.id or is_owner(user, app.demand)
+                                      or user.role == "admin")
+
+
+def get_application(app_id, user):
+    """The application if the user may see it (applicant, challenge owner, admin); 404 otherwise."""
+    app = db.session.get(Application, app_id)
+    if app is None or not can_view(user, app):
+        raise NotFound("该申请不存在")
+    return app
+
+
+def can_edit(user, app, now=None):
+    return (user.is_authenticated and app.applicant_id == user.id and app.status in OPEN_APPLICATION_STATES
+            and accepting_applications(app.demand, now))
+
+
+def _require_applicant(app, user):
+    if app.applicant_id != user.id:
+        raise PermissionDenied("只有申请人可以修改或撤回申请")
+
+
+def _require_challenge_owner(app, user):
+    if not is_owner(user, app.demand):
+        raise PermissionDenied("只有发榜企业可以处理申请")
+
+
+def _require_open(demand, now):
+    if not demand.is_challenge:
+        raise NotFound("该榜单不存在")
+    if not accepting_applications(demand, now):
+        if demand.status == "published":
+            raise InvalidTransition("申请截止时间已过，不能再提交或修改申请")
+        raise InvalidTransition("该榜单当前不接受申请")
+
+
+# ---------------------------------------------------------------- applicant
+
+def apply_to_challenge(demand, user, data, now=None):
+    """Create a `submitted` application (the caller commits)."""
+    if not user.is_authenticated or user.role != "researcher":
+        raise PermissionDenied("只有科研人员（高校院所及其团队）可以揭榜")
+    _require_open(demand, now)
+    if db.session.scalar(db.select(Application.id).where(Application.demand_id == demand.id,
+                                                         Application.applicant_id == user.id)):
+        raise Conflict("您已申请过该榜单，可在“我的申请”中修改")
+    values = clean_application(data)
+    app = Application(demand_id=demand.id, applicant_id=user.id, organization_id=user.organization_id,
+                      status="submitted", **values)
+    db.session.add(app)
+    db.session.flush()
+    org = f"（{user.organization.name}）" if user.organization else ""
+    notify(demand.owner, "application_new", f"{user.name}{org}申请揭榜《{demand.title}》，报价 {app.quote} 万元",
+           application_url(app))
+    return app
+
+
+def update_application(app, user, data, now=None):
+    _require_applicant(app, user)
+    if app.status not in OPEN_APPLICATION_STATES:
+        raise InvalidTransition("该申请已处理，不能再修改")
+    _require_open(app.demand, now)
+    for key, value in clean_application(data).items():
+        setattr(app, key, value)
+    app.updated_at = utcnow()
+    return app
+
+
+def withdraw_application(app, user, now=None):
+    _require_applicant(app, user)
+    if app.status in OPEN_APPLICATION_STATES:
+        _require_open(app.demand, now)
+    event = APPLICATION_MACHINE.apply(app, "withdraw", user, "申请人撤回")
+    notify(app.demand.owner, "application_withdrawn",
+           f"{user.name} 撤回了对《{app.demand.title}》的揭榜申请", manage_url(app.demand))
+    return event
+
+
+# ---------------------------------------------------------------- owner
+
+def _require_under_review(demand):
+    if demand.status not in ("published", "reviewing"):
+        raise InvalidTransition("榜单已结束评审，不能再处理申请")
+
+
+def shortlist_application(app, user):
+    _require_challenge_owner(app, user)
+    _require_under_review(app.demand)
+    event = APPLICATION_MACHINE.apply(app, "shortlist", user)
+    notify(app.applicant, "application_shortlisted", f"您对《{app.demand.title}》的揭榜申请已入围", application_url(app))
+    return event
+
+
+def decline_application(app, user, reason, code=None):
+    """Decline with a structured reason: a code of DECLINE_REASONS plus free text (required for 其他)."""
+    _require_challenge_owner(app, user)
+    code = (code or "other").strip()
+    if code not in DECLINE_REASONS:
+        raise ValidationFailed("未入选原因无效", {"code": f"可选：{'、'.join(DECLINE_REASONS)}"})
+    reason = (reason or "").strip()
+    if code == "other" and not reason:
+        raise ValidationFailed("请填写未入选的具体原因", {"reason": "请填写未入选的具体原因"})
+    if len(reason) > SUMMARY_MAX:
+        raise ValidationFailed(f"原因不能超过 {SUMMARY_MAX} 个字符", {"reason": f"原因不能超过 {SUMMARY_MAX} 个字符"})
+    _require_under_review(app.demand)
+    label = DECLINE_REASONS[code]
+    text = f"{label}：{reason}" if reason and code != "other" else (reason or label)
+    event = APPLICATION_MACHINE.apply(app, "decline", user, text)
+    app.decline_code, app.decline_reason = code, reason or label
+    notify(app.applicant, "application_declined",
+           f"您对《{app.demand.title}》的揭榜申请未入选，原因：{text}", application_url(app))
+    return event
+
+
+def select_application(app, user, now=None):
+    """挂帅: the application → selected and the challenge → awarded, in one transaction.
+
+    The challenge's compare-and-set UPDATE (reviewing → awarded) comes first, so of two concurrent
+    selects only one can pass it; the other gets InvalidTransition and its session is rolled back.
+    """
+    _require_challenge_owner(app, user)
+    demand = app.demand
+    if app.status not in OPEN_APPLICATION_STATES:
+        raise InvalidTransition("该申请当前状态不能被选定")
+    ensure_reviewing(demand, now)
+    if demand.status == "published":
+        raise InvalidTransition("申请截止前不能选定揭榜方，请先截止征集")
+    CHALLENGE_MACHINE.apply(demand, "select", user, f"选定申请 #{app.id}（{app.applicant.name}）")
+    event = APPLICATION_MACHINE.apply(app, "select", user)
+    notify(app.applicant, "application_selected", f"恭喜！您已揭榜《{demand.title}》并被选定挂帅",
+           application_url(app))
+    decline_open_applications(demand, user, AUTO_DECLINE_REASON, exclude=app, notify_each=True)
+    return event

@@ -1,0 +1,55 @@
+"""Enquiries (合作意向): an enterprise's interest in an achievement, a lead for brokers."""
+from ..extensions import db
+from ..models import Achievement, Enquiry
+from ..models.deals import ENQUIRY_MODES
+from ..notifications.services import notify
+from ..text import SUMMARY_MAX
+from ..timeutil import utcnow
+from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
+from .access import require_worker
+from .parsing import parse_choice, parse_text
+
+# Leads leave the queue through the state-machine helper, so two brokers cannot convert one twice.
+ENQUIRY_MACHINE = StateMachine("enquiry", {"convert": (("open",), "converted", "转为交易"),
+                                           "close": (("open",), "closed", "关闭意向")})
+
+
+def can_enquire(user):
+    return user.is_authenticated and user.role == "enterprise"
+
+
+def create_enquiry(user, achievement_id, data):
+    """Record the enquiry and tell the achievement's owner (the caller commits)."""
+    achievement = db.session.get(Achievement, achievement_id)
+    if achievement is None or achievement.status != "published":
+        raise NotFound("该科技成果不存在或尚未发布")
+    if not can_enquire(user):
+        raise PermissionDenied("只有企业用户可以提交合作意向")
+    errors = {}
+    mode = parse_choice(data.get("mode"), "合作方式", "mode", errors, ENQUIRY_MODES)
+    message = parse_text(data.get("message"), "意向说明", "message", errors, SUMMARY_MAX)
+    if errors:
+        raise ValidationFailed("提交的内容有误，请修改后重试", errors)
+    duplicate = db.session.scalar(db.select(Enquiry.id).where(
+        Enquiry.achievement_id == achievement.id, Enquiry.user_id == user.id, Enquiry.status == "open"))
+    if duplicate is not None:
+        raise ValidationFailed("您已对该成果提交过合作意向，技术经纪人会尽快联系您", {"message": "请勿重复提交"})
+    enquiry = Enquiry(achievement_id=achievement.id, user_id=user.id, organization_id=user.organization_id,
+                      mode=mode, message=message, status="open", created_at=utcnow())
+    db.session.add(enquiry)
+    db.session.flush()
+    org_name = user.organization.name if user.organization else user.name
+    notify(achievement.owner, "enquiry_received",
+           f"{org_name} 对您的成果《{achievement.title}》提交了合作意向（{mode}）", f"/achievements/{achievement.id}")
+    return enquiry
+
+
+def close_enquiry(enquiry_id, actor, note=None):
+    require_worker(actor)
+    enquiry = db.session.get(Enquiry, enquiry_id)
+    if enquiry is None:
+        raise NotFound("该意向不存在")
+    event = ENQUIRY_MACHINE.apply(enquiry, "close", actor, (note or "").strip()[:500] or None)
+    notify(enquiry.user, "enquiry_closed", f"您对《{enquiry.achievement.title}》的合作意向已关闭",
+           f"/achievements/{enquiry.achievement_id}")
+    return event

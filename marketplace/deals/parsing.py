@@ -1,0 +1,103 @@
+"""Parsing of the values a deal's stages need: money in 万元, dates, short texts.
+
+Shared by the forms' views and the API, so both refuse the same input the same way.
+"""
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from ..timeutil import local_today
+
+AMOUNT_MAX = Decimal("10000000000")  # 100 亿万元: beyond any real contract, inside Numeric(12, 2)
+CENT = Decimal("0.01")
+
+
+def parse_amount(value, label, key, errors, required=True):
+    """A positive amount in 万元 with at most two decimals, as a Decimal; never a float."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[key] = f"请填写{label}（万元）"
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        errors[key] = f"{label}必须是数字（万元），例如 \"12.50\""
+        return None
+    try:
+        # str() of a JSON float is its shortest repr, so 12.5 stays 12.5 exactly.
+        amount = Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except (InvalidOperation, ValueError):
+        errors[key] = f"{label}必须是数字（万元），例如 \"12.50\""
+        return None
+    if not amount.is_finite():
+        errors[key] = f"{label}必须是数字（万元）"
+        return None
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
+        errors[key] = f"{label}最多保留两位小数（单位：万元），请勿填写 {value}"
+        return None
+    if amount <= 0 or amount >= AMOUNT_MAX:
+        errors[key] = f"{label}必须大于 0 且小于 100 亿万元"
+        return None
+    return amount.quantize(CENT)
+
+
+def parse_date(value, label, key, errors, required=True, not_after_today=True):
+    """A date given as YYYY-MM-DD (or a date object from a form)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[key] = f"请填写{label}"
+        return None
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+        except ValueError:
+            errors[key] = f"{label}格式应为 YYYY-MM-DD"
+            return None
+    if not_after_today and day > local_today():
+        errors[key] = f"{label}不能晚于今天"
+        return None
+    return day
+
+
+def parse_text(value, label, key, errors, limit, required=True):
+    if value is not None and not isinstance(value, str):
+        errors[key] = f"{label}必须是文本"
+        return None
+    text = (value or "").strip()
+    if required and not text:
+        errors[key] = f"请填写{label}"
+        return None
+    if len(text) > limit:
+        errors[key] = f"{label}不能超过 {limit} 个字符（当前 {len(text)} 个）"
+        return None
+    return text or None
+
+
+def parse_choice(value, label, key, errors, choices):
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if not text:
+        errors[key] = f"请选择{label}"
+        return None
+    if text not in choices:
+        errors[key] = f"{label}无效，可选：{'、'.join(choices)}"
+        return None
+    return text
+
+
+def parse_id(value, label, key, errors):
+    """An optional integer id from JSON or a query string."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        errors[key] = f"{label}必须是整数"
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[key] = f"{label}必须是整数"
+        return None
+    if number < 1:
+        errors[key] = f"{label}必须是正整数"
+        return None
+    return number

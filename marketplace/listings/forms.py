@@ -1,0 +1,99 @@
+"""Achievement and demand forms. Rules live in services.clean_*: these forms only carry input.
+
+Choice and number fields are plain strings here so that bad input reaches the service,
+which answers in Chinese for the form, the API and the importer alike.
+"""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES
+from ..text import DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX
+from ..timeutil import to_local
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(values, blank=None):
+    choices = [SelectChoice(v) for v in values]
+    return ([SelectChoice("", blank)] + choices) if blank else choices
+
+
+class ListingForm(FlaskForm):
+    save = SubmitField("保存草稿")
+    save_and_submit = SubmitField("保存并提交审核")
+
+    # Names of the form's own fields that are not listing data.
+    CONTROL_FIELDS = ("csrf_token", "save", "save_and_submit")
+
+    def listing_data(self):
+        """The typed values as a dict keyed like DESIGN §6, for services.clean_*."""
+        return {name: field.data for name, field in self._fields.items() if name not in self.CONTROL_FIELDS}
+
+    def add_errors(self, errors):
+        """Put a service's field errors on the fields; return the ones no field holds."""
+        rest = {}
+        for key, message in errors.items():
+            field = self._fields.get(key)
+            if field is None or key in self.CONTROL_FIELDS:
+                rest[key] = message
+            else:
+                field.errors = list(field.errors) + [message]
+        return rest
+
+
+class AchievementForm(ListingForm):
+    title = StringField("成果名称", render_kw={"required": True},
+                        description=f"不超过 {TITLE_MAX} 个字")
+    summary = TextAreaField("成果简介", render_kw={"rows": 3, "required": True},
+                            description=f"一段话的公开简介，纯文本，不超过 {SUMMARY_MAX} 字")
+    description = TextAreaField("详细介绍", render_kw={"rows": 8},
+                                description=f"可使用简单的 HTML 格式（段落、列表、表格），不超过 {DESCRIPTION_MAX} 字")
+    details = TextAreaField("非公开详情", render_kw={"rows": 5},
+                            description="仅登录的企业用户、技术经纪人可见，如关键技术参数、合作条件")
+    field = SelectField("技术领域", choices=_choices(FIELDS), validate_choice=False)
+    type = SelectField("成果类型", choices=_choices(ACHIEVEMENT_TYPES), validate_choice=False)
+    patent_no = StringField("专利号 / 登记号", description="发明专利、实用新型、外观设计请填写申请号，如 201710601862.3")
+    maturity = SelectField("成熟度", choices=_choices(MATURITIES, blank="请选择"), validate_choice=False)
+    modes = MultiCheckboxField("交易方式", choices=_choices(MODES), validate_choice=False)
+    price = StringField("参考价格（万元）", description="留空表示面议")
+    keywords = StringField("关键词", description="用顿号、逗号或空格分隔，最多 20 个")
+
+    def fill_from(self, listing):
+        for name in ("title", "summary", "description", "details", "field", "type", "patent_no", "maturity"):
+            getattr(self, name).data = getattr(listing, name) or ""
+        self.modes.data = listing.mode_list
+        self.price.data = "" if listing.price is None else str(listing.price)
+        self.keywords.data = "、".join(listing.keyword_list)
+
+
+class DemandForm(ListingForm):
+    title = StringField("需求名称", render_kw={"required": True},
+                        description=f"不超过 {TITLE_MAX} 个字")
+    description = TextAreaField("需求描述", render_kw={"rows": 8},
+                                description=f"可使用简单的 HTML 格式，不超过 {DESCRIPTION_MAX} 字")
+    indicators = TextAreaField("技术指标", render_kw={"rows": 4})
+    field = SelectField("技术领域", choices=_choices(FIELDS), validate_choice=False)
+    budget = StringField("预算（万元）", description="留空表示面议")
+    keywords = StringField("关键词", description="用顿号、逗号或空格分隔，最多 20 个")
+    is_challenge = BooleanField("作为揭榜挂帅榜单发布")
+    bounty = StringField("悬赏金额（万元）", description="揭榜挂帅必填")
+    deadline = StringField("揭榜截止日期", render_kw={"type": "date"},
+                           description="揭榜挂帅必填，截止到当天 24 时（北京时间）")
+    eligibility = TextAreaField("申报条件", render_kw={"rows": 3})
+
+    def fill_from(self, listing):
+        for name in ("title", "description", "indicators", "field", "eligibility"):
+            getattr(self, name).data = getattr(listing, name) or ""
+        self.is_challenge.data = bool(listing.is_challenge)
+        self.budget.data = "" if listing.budget is None else str(listing.budget)
+        self.bounty.data = "" if listing.bounty is None else str(listing.bounty)
+        self.deadline.data = to_local(listing.deadline).strftime("%Y-%m-%d") if listing.deadline else ""
+        self.keywords.data = "、".join(listing.keyword_list)
+
+
+FORMS = {"achievement": AchievementForm, "demand": DemandForm}

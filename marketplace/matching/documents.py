@@ -1,0 +1,111 @@
+"""What one listing looks like in the index: the schema and the DB reads that feed it.
+
+Rows are read with plain column selects (not ORM objects) so that a rebuild of 100,000
+listings spends its time indexing, not hydrating models.
+"""
+from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
+
+from ..extensions import db
+from ..models import Achievement, Demand, Organization
+from ..models.listings import PUBLIC_STATES
+from ..text import html_to_text
+from .analysis import ChineseAnalyzer
+
+KIND_MODELS = {"achievement": Achievement, "demand": Demand}
+OTHER_KIND = {"achievement": "demand", "demand": "achievement"}
+# Which states are indexed (searchable): the same ones the public lists show.
+INDEXED_STATES = {"achievement": ("published",), "demand": PUBLIC_STATES}
+
+
+def make_schema():
+    analyzer = ChineseAnalyzer()
+    return Schema(
+        key=ID(unique=True, stored=True),
+        kind=ID(stored=True),
+        lid=STORED(),
+        title=TEXT(analyzer=analyzer, phrase=True),
+        keywords=TEXT(analyzer=analyzer, phrase=False),
+        body=TEXT(analyzer=analyzer, phrase=False),  # no positions: a third faster to index
+        organization=TEXT(analyzer=analyzer, phrase=False),
+        field=ID(stored=True),
+        type=ID(),
+        maturity=ID(),
+        status=ID(stored=True),
+        is_challenge=BOOLEAN(),
+        published_at=DATETIME(sortable=True),
+        version=ID(stored=True),
+    )
+
+
+def parse_key(key):
+    kind, _, raw_id = (key or "").partition(":")
+    if kind not in KIND_MODELS or not raw_id.isdigit():
+        return None, None
+    return kind, int(raw_id)
+
+
+def version_of(updated_at):
+    return updated_at.isoformat() if updated_at else ""
+
+
+def _columns(kind):
+    model = KIND_MODELS[kind]
+    cols = [model.id, model.title, model.keywords, model.field, model.status, model.updated_at,
+            model.published_at, Organization.name.label("organization")]
+    if kind == "achievement":
+        cols += [model.summary, model.description, model.type, model.maturity]
+    else:
+        cols += [model.description, model.indicators, model.is_challenge]
+    return cols
+
+
+def select_rows(kind, ids=None, indexed_only=False):
+    """A select of the columns the index needs, optionally for some ids / indexed states only."""
+    model = KIND_MODELS[kind]
+    query = db.select(*_columns(kind)).outerjoin(Organization, Organization.id == model.organization_id)
+    if ids is not None:
+        query = query.where(model.id.in_(ids))
+    if indexed_only:
+        query = query.where(model.status.in_(INDEXED_STATES[kind]))
+    return query.order_by(model.id)
+
+
+def is_indexed(kind, row):
+    return row is not None and row.status in INDEXED_STATES[kind]
+
+
+def body_text(kind, row):
+    if kind == "achievement":
+        description = html_to_text(row.description) if row.description else ""
+        return f"{row.summary}\n{description}".strip()
+    return f"{html_to_text(row.description)}\n{row.indicators or ''}".strip()
+
+
+def keywords_text(row):
+    return " ".join(k for k in (row.keywords or "").split(",") if k)
+
+
+def to_document(kind, row):
+    """The Whoosh document for one listing row."""
+    return {
+        "key": f"{kind}:{row.id}",
+        "kind": kind,
+        "lid": row.id,
+        "title": row.title or "",
+        "keywords": keywords_text(row),
+        "body": body_text(kind, row),
+        "organization": row.organization or "",
+        "field": row.field or "",
+        "type": getattr(row, "type", None) or "",
+        "maturity": getattr(row, "maturity", None) or "",
+        "status": row.status,
+        "is_challenge": bool(getattr(row, "is_challenge", False)),
+        "published_at": row.published_at,
+        "version": version_of(row.updated_at),
+    }
+
+
+def count_indexed():
+    return sum(db.session.scalar(db.select(db.func.count()).select_from(model)
+                                 .where(model.status.in_(INDEXED_STATES[kind])))
+               for kind, model in KIND_MODELS.items())

@@ -1,0 +1,136 @@
+"""Full-text search over published listings (the /search page, the API's `q`)."""
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from whoosh.query import Every
+
+from ..extensions import db
+from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES
+from ..text import html_to_text
+from . import index, matcher
+from .documents import KIND_MODELS, INDEXED_STATES, parse_key
+from .highlight import highlight, snippet
+
+MAX_PAGE = 500
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    id: int
+    score: float
+    listing: object
+    title_html: Markup
+    snippet_html: Markup
+
+    @property
+    def key(self):
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def url(self):
+        return f"/{self.kind}s/{self.id}"
+
+
+class SearchPage:
+    """One page of hits with the attributes of a Flask-SQLAlchemy Pagination (for render_pagination)."""
+
+    def __init__(self, items, total, page, per_page, terms=()):
+        self.items, self.total, self.page, self.per_page = items, total, page, per_page
+        self.terms = list(terms)
+        self.pages = max(1, math.ceil(total / per_page)) if total else 0
+
+    has_prev = property(lambda self: self.page > 1)
+    has_next = property(lambda self: self.page < self.pages)
+    prev_num = property(lambda self: self.page - 1 if self.has_prev else None)
+    next_num = property(lambda self: self.page + 1 if self.has_next else None)
+
+    def iter_pages(self, left_edge=2, left_current=2, right_current=4, right_edge=2):
+        last = 0
+        for num in range(1, self.pages + 1):
+            if (num <= left_edge or self.page - left_current <= num <= self.page + right_current
+                    or num > self.pages - right_edge):
+                if last + 1 != num:
+                    yield None
+                yield num
+                last = num
+
+
+def clean_filters(raw):
+    """Keep only known filter values (anything else is ignored, never an error)."""
+    raw = raw or {}
+    filters = {}
+    if raw.get("kind") in KIND_MODELS:
+        filters["kind"] = raw["kind"]
+    for name, choices in (("field", FIELDS), ("type", ACHIEVEMENT_TYPES), ("maturity", MATURITIES)):
+        if raw.get(name) in choices:
+            filters[name] = raw[name]
+    challenge = raw.get("is_challenge", raw.get("challenge"))
+    if challenge in (True, "1", "true", "yes"):
+        filters["is_challenge"] = True
+    elif challenge in (False, "0", "false", "no"):
+        filters["is_challenge"] = False
+    return filters
+
+
+def search(q, filters=None, page=1, per_page=12):
+    """Search published listings. Any text is accepted; an unusable query gives no hits.
+
+    `filters`: kind (achievement|demand), field, type, maturity, is_challenge (bool or "1"/"0").
+    Returns a SearchPage: `.items` (SearchHit: kind, id, score, listing, title_html,
+    snippet_html — both escaped, matches in <mark>), `.total`, `.page`, `.pages`.
+    An empty query lists the newest published listings.
+    """
+    filters = clean_filters(filters)
+    page = min(max(int(page or 1), 1), MAX_PAGE)
+    per_page = min(max(int(per_page or 12), 1), MAX_PER_PAGE)
+    text = str(q or "")
+    terms = matcher.search_terms(text)
+    if terms:
+        query, sort = matcher.or_query(terms, matcher.SEARCH_FIELDS), None
+    elif text.strip():
+        return SearchPage([], 0, page, per_page)
+    else:
+        query, sort = Every(), "published_at"
+    searcher = index.searcher()
+    results = searcher.search(query, filter=matcher.filter_query(filters), limit=page * per_page,
+                              sortedby=sort, reverse=bool(sort))
+    total = len(results)
+    hits = [(hit["key"], hit.score) for hit in results[(page - 1) * per_page:page * per_page]]
+    return SearchPage(_build_hits(hits, terms), total, page, per_page, terms)
+
+
+def search_ids(kind, q, filters=None, page=1, per_page=20):
+    """(ids best first, total) of published listings of one kind matching q (for the JSON API)."""
+    result = search(q, dict(filters or {}, kind=kind), page, per_page)
+    return [hit.id for hit in result.items], result.total
+
+
+def _build_hits(hits, terms):
+    wanted = {}
+    for key, _ in hits:
+        kind, listing_id = parse_key(key)
+        if kind:
+            wanted.setdefault(kind, []).append(listing_id)
+    loaded = {}
+    for kind, ids in wanted.items():
+        model = KIND_MODELS[kind]
+        rows = db.session.scalars(db.select(model).where(model.id.in_(ids),
+                                                         model.status.in_(INDEXED_STATES[kind])))
+        loaded.update({f"{kind}:{row.id}": row for row in rows})
+    items = []
+    for key, score in hits:
+        listing = loaded.get(key)
+        if listing is None:  # unpublished since the index was written: not shown
+            continue
+        items.append(SearchHit(listing.kind, listing.id, score, listing, highlight(listing.title, terms),
+                               snippet(_plain_body(listing), terms)))
+    return items
+
+
+def _plain_body(listing):
+    if listing.kind == "achievement":
+        return listing.summary
+    return html_to_text(listing.description)
