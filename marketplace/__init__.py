@@ -2,6 +2,7 @@
 import os
 
 from flask import Flask
+from sqlalchemy import event
 
 from .config import DEFAULT_SECRET_KEY, Config, ProductionConfig, TestingConfig
 
@@ -45,6 +46,9 @@ def register_extensions(app):
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -52,6 +56,15 @@ def register_extensions(app):
     from .matching import index
 
     index.init_app(app)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets readers go on while one writer commits (several gunicorn workers); wait, don't fail, on a lock."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def register_blueprints(app):

@@ -7,6 +7,7 @@ from marketplace.models import Achievement, Demand
 from marketplace.timeutil import to_local, utcnow
 
 from .factories import PASSWORD
+from .matching_support import new_achievement, new_demand
 
 
 @pytest.fixture
@@ -66,16 +67,18 @@ def test_list_published_with_paging_and_total(client, make):
     assert titles == {"成果0", "成果1", "成果2"}
 
 
-def test_list_filters_q_and_field(client, make):
-    make.achievement(title="锂电池材料", field="新能源")
-    make.achievement(title="基因测序", field="生物医药", summary="一种高通量方法")
-    make.demand(title="寻找散热方案", description="<p>需要100%可靠的导热片</p>")
-    assert [i["title"] for i in client.get("/api/v1/achievements?q=锂电池").json["items"]] == ["锂电池材料"]
+def test_list_filters_q_through_the_index_and_field(client, make):
+    new_achievement(title="锂电池正极材料", field="新能源", summary="一种锂电池正极材料", keywords="锂电池")
+    new_achievement(title="基因测序", field="生物医药", summary="一种高通量测序方法", keywords="测序")
+    new_demand(title="寻找散热方案", description="<p>需要100%可靠的导热片</p>", keywords="导热")
+    assert [i["title"] for i in client.get("/api/v1/achievements?q=锂电池").json["items"]] == ["锂电池正极材料"]
     assert [i["title"] for i in client.get("/api/v1/achievements?q=高通量").json["items"]] == ["基因测序"]
+    assert [i["title"] for i in client.get("/api/v1/achievements?q=测序&field=新能源").json["items"]] == []
     assert [i["title"] for i in client.get("/api/v1/achievements?field=生物医药").json["items"]] == ["基因测序"]
-    assert client.get("/api/v1/demands?q=100%").json["total"] == 1
+    assert client.get("/api/v1/demands?q=导热片 100%").json["total"] == 1
     assert client.get("/api/v1/demands?q=_%25_").json["total"] == 0
     assert client.get('/api/v1/achievements?q=" AND (OR').json["total"] == 0
+    assert client.get("/api/v1/achievements?q=" + "(" * 2000).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["per_page=500", "per_page=0", "page=0", "page=abc", "per_page=x",

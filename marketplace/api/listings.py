@@ -3,6 +3,7 @@ from flask import g, jsonify, request
 
 from ..extensions import db
 from ..listings import services
+from ..matching import services as matching
 from ..models.listings import FIELDS
 from ..workflow import ValidationFailed, history
 from . import bp
@@ -41,8 +42,14 @@ def _filters():
 @token_optional
 def list_listings(kind):
     page, per_page = paging()
-    result = services.browse(kind, _filters(), page, per_page)
-    items = [listing_json(listing, g.api_user, with_history=False) for listing in result.items]
+    filters = _filters()
+    if filters["q"]:  # full-text through the index, best first (the same search as /search)
+        result = matching.search(filters["q"], {"kind": kind, "field": filters["field"]}, page, per_page)
+        listings = [hit.listing for hit in result.items]
+    else:
+        result = services.browse(kind, filters, page, per_page)
+        listings = result.items
+    items = [listing_json(listing, g.api_user, with_history=False) for listing in listings]
     db.session.commit()  # the token's last_used_at
     return jsonify(items=items, total=result.total, page=result.page, per_page=per_page)
 
