@@ -2,12 +2,14 @@
 
 Everything goes through the services, so listings reach their review state by real
 transitions (submit / approve / reject / archive) and carry their history events;
-approve and archive queue the index update in the outbox.
+approve and archive queue the index update in the outbox. Applications, enquiries, deals and
+subscriptions follow in demo_activity.py, once the listings (and their match proposals) are stored.
 """
 from datetime import timedelta
 
 import click
 
+from . import demo_activity
 from .accounts import services as accounts
 from .demo_data import ACHIEVEMENTS, DEMANDS, DEMO_PASSWORD, ORGANIZATIONS, USERS
 from .extensions import db
@@ -110,13 +112,20 @@ def seed_demo():
     """Load the demo data (idempotent)."""
     orgs = seed_organizations()
     users, new_users = seed_users()
+    new_subscriptions = demo_activity.seed_subscriptions(users)  # before publishing: subscribers hear of it
     new_achievements = seed_listings("achievement", ACHIEVEMENTS, users)
     new_demands = seed_listings("demand", DEMANDS, users)
+    db.session.commit()  # applies the index outbox, which stores the match proposals
+    activity = demo_activity.seed_activity(users)
     db.session.commit()
-    total = sum((orgs, new_users, new_achievements, new_demands))
+    total = sum((orgs, new_users, new_achievements, new_demands, new_subscriptions, *activity.values()))
     click.echo(f"seed-demo: added {orgs} organizations, {new_users} users, {new_achievements} achievements, "
-               f"{new_demands} demands" + ("" if total else " (demo data already present)"))
+               f"{new_demands} demands, {activity['applications']} applications, {activity['enquiries']} enquiries, "
+               f"{activity['deals']} deals, {new_subscriptions} subscriptions"
+               + ("" if total else " (demo data already present)"))
     click.echo(f"  achievements: {_status_summary(Achievement)}")
     click.echo(f"  demands:      {_status_summary(Demand)}")
+    for line in demo_activity.summary_lines():
+        click.echo(line)
     click.echo(f"  users: {db.session.scalar(db.select(db.func.count(User.id)))}, "
                f"password for every demo account: {DEMO_PASSWORD} (admin@yizhi.demo, broker@yizhi.demo, ...)")

@@ -1,4 +1,5 @@
-"""The records `flask seed-demo` loads: organizations, users and listings in every review state.
+"""The records `flask seed-demo` loads: organizations, users and listings in every review state;
+the activity on them (challenges, enquiries, deals, subscriptions) is in demo_activity_data.py.
 
 Credit codes are given as their first 17 characters (the check character is computed);
 patents as (year, kind digit, serial) of a 12-digit application number (check digit computed).
@@ -34,6 +35,7 @@ USERS = [
     dict(key="broker", email="broker@yizhi.demo", name="孙志强", role="broker", org="众诚技术转移服务有限公司"),
     dict(key="r1", email="researcher1@yizhi.demo", name="李明远", role="researcher", org="滨江大学"),
     dict(key="r2", email="researcher2@yizhi.demo", name="周雪晴", role="researcher", org="明湖农林大学"),
+    dict(key="r3", email="researcher3@yizhi.demo", name="吴昊天", role="researcher", org="东海工业技术研究院"),
     dict(key="e1", email="enterprise1@yizhi.demo", name="王建国", role="enterprise", org="恒拓新材料科技有限公司"),
     dict(key="e2", email="enterprise2@yizhi.demo", name="陈晓峰", role="enterprise", org="睿视智能装备股份有限公司"),
     dict(key="e3", email="enterprise3@yizhi.demo", name="刘芳", role="enterprise", org="绿源农业科技股份有限公司"),
