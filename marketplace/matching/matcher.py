@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from whoosh.query import And, Or, Term
 from whoosh.scoring import bm25
 
+from . import ranking
 from .analysis import terms as analyze
 from .documents import OTHER_KIND
 
@@ -50,6 +51,25 @@ def search_query(text):
     """An Or query for user text, or None when no term survives analysis."""
     terms = search_terms(text)
     return or_query(terms, SEARCH_FIELDS) if terms else None
+
+
+def filter_terms(filters):
+    """The (field, value) pairs of exact-match filters, in filter_query's order."""
+    pairs = [(name, str(filters[name])) for name in ("kind", "field", "type", "maturity", "status")
+             if filters.get(name)]
+    if filters.get("is_challenge") is not None:
+        pairs.append(("is_challenge", bool(filters["is_challenge"])))
+    return pairs
+
+
+def ranked(searcher, terms, fields, filters=(), limit=10, offset=0):
+    """([(stored fields, score)] best first, total) for an Or of terms over fields (see ranking).
+
+    Hits ranked offset..limit are returned; total counts every matching document.
+    """
+    clauses = [(name, term, boost) for term in terms for name, boost in fields]
+    top, total = ranking.top_docs(searcher, clauses, filters, limit)
+    return [(searcher.stored_fields(docnum), score) for score, docnum in top[offset:]], total
 
 
 def filter_query(filters):
@@ -116,16 +136,16 @@ def pair(searcher, kind, doc, limit, exclude_ids=(), weighted=None):
     if not weighted:
         return []
     terms = [t for t, _ in weighted]
-    scoped = And([Term("kind", OTHER_KIND[kind]), Term("status", "published")])
+    scope = (("kind", OTHER_KIND[kind]), ("status", "published"))
     fetch = 2 * (limit + len(exclude_ids)) + 10  # re-ranked with the field bonus below
-    results = searcher.search(or_query(terms, PAIR_FIELDS), filter=scoped, limit=fetch)
+    results, _ = ranked(searcher, terms, PAIR_FIELDS, scope, fetch)
     bonus = 1.0 + SAME_FIELD_BONUS
-    reference = (_self_score(searcher, doc, terms) or (results[0].score if len(results) else 1.0)) * bonus
+    reference = (_self_score(searcher, doc, terms) or (results[0][1] if results else 1.0)) * bonus
     pairings = []
-    for hit in results:
+    for hit, score in results:
         if hit["lid"] in exclude_ids:
             continue
-        adjusted = hit.score * (bonus if doc.get("field") and hit.get("field") == doc["field"] else 1.0)
+        adjusted = score * (bonus if doc.get("field") and hit.get("field") == doc["field"] else 1.0)
         pairings.append(Pairing(hit["key"], hit["lid"], adjusted, min(1.0, adjusted / reference)))
     pairings.sort(key=lambda p: (-p.raw, p.listing_id))
     return pairings[:limit]

@@ -88,17 +88,18 @@ def search(q, filters=None, page=1, per_page=12):
     per_page = min(max(int(per_page or 12), 1), MAX_PER_PAGE)
     text = str(q or "")
     terms = matcher.search_terms(text)
-    if terms:
-        query, sort = matcher.or_query(terms, matcher.SEARCH_FIELDS), None
-    elif text.strip():
+    if not terms and text.strip():
         return SearchPage([], 0, page, per_page)
-    else:
-        query, sort = Every(), "published_at"
     searcher = index.searcher()
-    results = searcher.search(query, filter=matcher.filter_query(filters), limit=page * per_page,
-                              sortedby=sort, reverse=bool(sort))
-    total = len(results)
-    hits = [(hit["key"], hit.score) for hit in results[(page - 1) * per_page:page * per_page]]
+    if terms:
+        ranked, total = matcher.ranked(searcher, terms, matcher.SEARCH_FIELDS, matcher.filter_terms(filters),
+                                       limit=page * per_page, offset=(page - 1) * per_page)
+        hits = [(stored["key"], score) for stored, score in ranked]
+    else:  # the newest published listings
+        results = searcher.search(Every(), filter=matcher.filter_query(filters), limit=page * per_page,
+                                  sortedby="published_at", reverse=True)
+        total = len(results)
+        hits = [(hit["key"], hit.score) for hit in results[(page - 1) * per_page:page * per_page]]
     return SearchPage(_build_hits(hits, terms), total, page, per_page, terms)
 
 

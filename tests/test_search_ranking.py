@@ -1,0 +1,59 @@
+"""The term-at-a-time ranking gives Whoosh's own BM25F results, over several segments and deletions."""
+from whoosh import index as whoosh_index
+from whoosh.query import And, Or, Term
+
+from marketplace.matching import ranking
+from marketplace.matching.documents import make_schema
+
+TEXTS = ["石墨烯 导热 薄膜 制备", "石墨烯 电池 负极材料", "导热 硅胶 垫片", "锂离子电池 回收 工艺",
+         "石墨烯 导热 涂层 散热", "污水处理 膜 生物反应器", "导热 石墨烯 复合材料 导热"]
+
+
+def _doc(i, text, kind):
+    return {"key": f"{kind}:{i}", "kind": kind, "lid": i, "title": text.split()[0], "keywords": text.split()[-1],
+            "body": text, "status": "published", "field": "新材料", "version": "1"}
+
+
+def _build(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    for start in (0, 4):  # two segments (no merge), then deletions kept in the first one
+        writer = ix.writer()
+        for i, text in enumerate(TEXTS[start:start + 4], start):
+            writer.add_document(**_doc(i, text, "achievement" if i % 3 else "demand"))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("key", "achievement:1")
+    writer.commit(merge=False)
+    return ix
+
+
+def _whoosh(searcher, clauses, filters, limit):
+    query = Or([Term(f, t, boost=b) for f, t, b in clauses])
+    flt = And([Term(f, v) for f, v in filters]) if filters else None
+    results = searcher.search(query, filter=flt, limit=limit)
+    return [(round(hit.score, 9), hit.docnum) for hit in results], len(results)
+
+
+def test_same_hits_scores_and_count_as_whoosh(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as searcher:
+        assert len(list(searcher.reader().leaf_readers())) == 2
+        assert searcher.reader().has_deletions()
+        cases = [
+            ([("title", "石墨烯", 3.0), ("body", "导热", 1.0), ("keywords", "散热", 2.0)], ()),
+            ([("body", "石墨烯", 1.0), ("body", "电池", 1.0)], (("kind", "achievement"), ("status", "published"))),
+            ([("body", "导热", 1.0)], (("kind", "demand"),)),
+            ([("body", "不存在的词", 1.0)], ()),
+        ]
+        for clauses, filters in cases:
+            for limit in (1, 2, 10):
+                top, total = ranking.top_docs(searcher, clauses, filters, limit)
+                assert ([(round(score, 9), doc) for score, doc in top], total) == _whoosh(searcher, clauses, filters, limit)
+
+
+def test_deleted_documents_are_neither_ranked_nor_counted(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as searcher:
+        top, total = ranking.top_docs(searcher, [("body", "石墨烯", 1.0)], (), 10)
+        keys = {searcher.stored_fields(doc)["key"] for _, doc in top}
+        assert keys == {"demand:0", "achievement:4", "demand:6"} and total == 3
