@@ -86,7 +86,7 @@ def cell_text(value):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()  # NUL: junk of broken exports, and PostgreSQL refuses it
 
 
 def _rows_from_csv(data):
