@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install chromium bench eval clean
+.PHONY: run test test-postgres install chromium postgresql bench eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ chromium:
 
 test: install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian's PostgreSQL server binaries (the test script starts its own throwaway cluster, not the service).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+# The same suite against a real PostgreSQL server (DESIGN §7).
+test-postgres: install chromium postgresql
+	PYTHON=$(BIN)/python bash .ci/postgres-tests.sh $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench.speed

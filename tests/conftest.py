@@ -1,4 +1,8 @@
-"""Fixtures: a fresh app, SQLite file and index directory per test; a client; login helpers."""
+"""Fixtures: a fresh app, database and index directory per test; a client; login helpers.
+
+The database is a temp SQLite file, or a fresh PostgreSQL database when MARKETPLACE_TEST_DATABASE_URI
+names a server (tests/databases.py; `make test-postgres` starts one).
+"""
 import pytest
 from flask import g
 
@@ -6,15 +10,17 @@ from marketplace import create_app
 from marketplace.extensions import db as _db
 
 from . import factories
+from .databases import discard, fresh_uri
 
 
 @pytest.fixture
 def app(tmp_path):
+    uri = fresh_uri(tmp_path)
     app = create_app({
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "testing",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": uri,
         "INDEX_DIR": str(tmp_path / "index"),
     })
     with app.app_context():
@@ -22,6 +28,7 @@ def app(tmp_path):
         yield app
         _db.session.remove()
         _db.engine.dispose()
+    discard(uri)
 
 
 @pytest.fixture
