@@ -4,7 +4,7 @@ Two phases so that a failed import writes nothing:
 1. validate every row with the same cleaners as the forms and the API (listings.services);
 2. only if no row failed, insert all rows in the caller's transaction (the caller commits).
 
-Decisions (see bench/RESULTS.md "Bulk import"):
+Decisions (see README "Bulk import"):
 - Only admins import. The owner of every imported listing is the importing admin.
 - 单位 / organization is looked up by exact name; an unknown name is created *verified*, because an
   admin import is the operator vouching for an official list. `org_name` (--org) overrides the column
