@@ -166,12 +166,7 @@ def close_challenge(demand, user, note=None):
 def cancel_challenge(demand, user, reason):
     _require_owner(demand, user)
     reason = _required_reason(reason, "取消原因")
-    event = CHALLENGE_MACHINE.apply(demand, "cancel", user, reason)
-    demand.close_reason = reason
-    decline_open_applications(demand, user, f"榜单已取消：{reason}")
-    notify_many(applicants(demand), "challenge_cancelled",
-                f"揭榜挂帅《{demand.title}》已取消：{reason}", detail_url(demand))
-    return event
+    return _end_without_winner(demand, user, "cancel", reason, "challenge_cancelled", "已取消")
 
 
 def declare_unclaimed(demand, user, reason=None):
@@ -179,11 +174,15 @@ def declare_unclaimed(demand, user, reason=None):
     _require_owner(demand, user)
     reason = (reason or "").strip() or "无合适揭榜方"
     _check_length(reason, "流榜说明")
-    event = CHALLENGE_MACHINE.apply(demand, "unclaimed", user, reason)
+    return _end_without_winner(demand, user, "unclaimed", reason, "challenge_unclaimed", "已流榜")
+
+
+def _end_without_winner(demand, user, action, reason, notice_kind, outcome):
+    """Cancel or 流榜: record the reason, decline the open applications and tell every applicant."""
+    event = CHALLENGE_MACHINE.apply(demand, action, user, reason)
     demand.close_reason = reason
-    decline_open_applications(demand, user, f"榜单流榜：{reason}")
-    notify_many(applicants(demand), "challenge_unclaimed",
-                f"揭榜挂帅《{demand.title}》已流榜：{reason}", detail_url(demand))
+    decline_open_applications(demand, user, f"榜单{outcome}：{reason}")
+    notify_many(applicants(demand), notice_kind, f"揭榜挂帅《{demand.title}》{outcome}：{reason}", detail_url(demand))
     return event
 
 
