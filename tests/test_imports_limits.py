@@ -15,11 +15,10 @@ from marketplace.models import Achievement
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 WORKBOOK = (f'<workbook xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
             '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"'
-        ' Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"'
-        ' Target="sharedStrings.xml"/></Relationships>')
+        f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
 GIB = 1 << 30
 MB = 1 << 20
 
@@ -93,9 +92,10 @@ def test_a_gigabyte_of_whitespace_is_refused_without_inflating_it(where):
         sheet = sheet_xml([(1, inline("A1", "title") + inline("B1", "summary")), (2, '<c r="A2" t="s"><v>0</v></c>')])
         data = xlsx(sheet, big_member=("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}"><si><t>', GIB, "</t></si></sst>"))
     else:
-        head = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{inline("A1", "title")}{inline("B1", "summary")}'
-        data = xlsx(None, big_member=("xl/worksheets/sheet1.xml", head + '</row><row r="2"><c r="A2" t="inlineStr"><is><t>',
-                                      GIB, "</t></is></c></row></sheetData></worksheet>"))
+        head = (f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{inline("A1", "title")}{inline("B1", "summary")}'
+                '</row><row r="2"><c r="A2" t="inlineStr"><is><t>')
+        data = xlsx(None, big_member=("xl/worksheets/sheet1.xml", head, GIB,
+                                      "</t></is></c></row></sheetData></worksheet>"))
     assert len(data) < 10 * MB
     result, peak = read_with_peak(data)
     assert isinstance(result, ImportFailed)
