@@ -23,7 +23,9 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 log = logging.getLogger(__name__)
 
 # Immediate mode until init_app configures it: in-memory storage, nothing opened at import time.
-huey = Huey("yizhi", immediate=True)
+# No result store: every outcome worth keeping is in the database (ImportJob), and periodic tasks' return
+# values would otherwise pile up in the queue's storage.
+huey = Huey("yizhi", immediate=True, results=False)
 _app = None
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
