@@ -98,7 +98,7 @@ def run_job(job_id, progress=None):
         _validate(job, importer, progress)
         if importer.report.errors:
             errors = len(importer.report.errors)
-            return _fail(job_id, f"{errors} 处错误，未导入任何数据（共 {job.total} 行）", importer.report.as_dict())
+            return fail_job(job_id, f"{errors} 处错误，未导入任何数据（共 {job.total} 行）", importer.report.as_dict())
         job.phase, job.done = "insert", 0
         _commit(job, progress)
         for _ in importer.iter_insert():
@@ -107,11 +107,11 @@ def run_job(job_id, progress=None):
         _commit(job, progress)  # the rows and this state together; matching.index applies after commit
     except DomainError as err:
         db.session.rollback()
-        return _fail(job_id, err.message)
+        return fail_job(job_id, err.message)
     except Exception:
         db.session.rollback()
         log.exception("import job %s failed", job_id)
-        return _fail(job_id, INTERNAL_ERROR)
+        return fail_job(job_id, INTERNAL_ERROR)
     return _finish(job_id, progress)
 
 
@@ -133,7 +133,7 @@ def _finish(job_id, progress):
         db.session.rollback()
         log.exception("import job %s: applying the index outbox failed", job_id)
         job = db.session.get(ImportJob, job_id)
-        return _fail(job_id, f"已导入 {job.report['created']} 条，但更新搜索索引与匹配推荐失败；"
+        return fail_job(job_id, f"已导入 {job.report['created']} 条，但更新搜索索引与匹配推荐失败；"
                              "未处理的变更将由后台定时任务重试（或运行 flask reindex）", job.report)
     job = db.session.get(ImportJob, job_id)
     job.status, job.phase, job.finished_at = "succeeded", "done", utcnow()
@@ -141,7 +141,7 @@ def _finish(job_id, progress):
     return job
 
 
-def _fail(job_id, message, report=None):
+def fail_job(job_id, message, report=None):
     job = db.session.get(ImportJob, job_id)
     job.status, job.message, job.finished_at, job.upload = "failed", message[:500], utcnow(), None
     if report is not None:
@@ -175,4 +175,4 @@ def settle_stale_jobs(now=None):
 
 
 __all__ = ["DuplicateImport", "ImportFailed", "checksum_of", "create_job", "job_state", "recent_jobs",
-           "run_job", "settle_stale_jobs"]
+           "run_job", "fail_job", "settle_stale_jobs"]

@@ -4,6 +4,8 @@ The POST only records the job (ImportJob, with the file) and enqueues it on the 
 (marketplace.tasks), then redirects to the job's page. That page shows the status and a refresh
 link; with JavaScript (static/js/imports.js) it polls the JSON status URL until the report is there.
 """
+import logging
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,6 +19,7 @@ from .forms import ImportForm
 from .readers import ACHIEVEMENT_COLUMNS, DEMAND_COLUMNS
 
 bp = Blueprint("imports", __name__)
+log = logging.getLogger(__name__)
 
 
 def _page(form, error=None, status=200):
@@ -43,7 +46,12 @@ def upload():
     except DomainError as err:
         return _page(form, error=err.message, status=err.status)
     db.session.commit()
-    tasks.run_import(job.id)  # immediate mode (tests) runs it here; otherwise the worker does
+    try:
+        tasks.run_import(job.id)  # immediate mode (tests) runs it here; otherwise the worker does
+    except Exception:  # the queue's storage is unreachable: say so on the job rather than leave it queued
+        log.exception("enqueueing import job %s failed", job.id)
+        db.session.rollback()
+        jobs.fail_job(job.id, "任务队列暂时不可用，未导入任何数据；请稍后重新上传")
     return redirect(url_for("imports.job_page", job_id=job.id), code=303)
 
 
