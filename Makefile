@@ -14,11 +14,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-# Migrate the SQLite database under instance/, load the demo data (once), build the index, serve.
+# Migrate the SQLite database under instance/, load the demo data (once), build the index, then serve with
+# the task queue's worker (imports, periodic duties) running alongside; it stops when the server stops.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
+	  $(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
 chromium:

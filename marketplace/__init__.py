@@ -56,6 +56,9 @@ def register_extensions(app):
     from .matching import index
 
     index.init_app(app)
+    from . import tasks
+
+    tasks.init_app(app)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

@@ -7,6 +7,7 @@ def init_app(app):
     from .demo import seed_demo
     from .imports.cli import import_listings
     from .matching.cli import index_check, reindex
+    from .tasks import worker
 
-    for command in (users, seed_demo, reindex, index_check, import_listings, challenges):
+    for command in (users, seed_demo, reindex, index_check, import_listings, challenges, worker):
         app.cli.add_command(command)

@@ -28,7 +28,8 @@ from flask import Flask
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.matching import index
-from marketplace.models import (ApiToken, Application, Enquiry, Match, Milestone, Notification, Subscription)
+from marketplace.models import (ApiToken, Application, Enquiry, ImportJob, Match, Milestone, Notification,
+                                Subscription)
 from marketplace.timeutil import utcnow
 
 from . import databases, factories
@@ -237,6 +238,10 @@ PAGE_CASES = [
     ("POST", "/admin/users/<int:user_id>/activate", "/admin/users/{other_researcher}/activate", only(ADMIN, A)),
     ("GET", "/admin/import", "/admin/import", only(ADMIN, OK)),
     ("POST", "/admin/import", "/admin/import", only(ADMIN, A)),
+    ("GET", "/admin/import/jobs/<int:job_id>", "/admin/import/jobs/{import_job}", only(ADMIN, OK)),
+    ("GET", "/admin/import/jobs/<int:job_id>", "/admin/import/jobs/999999", only(ADMIN, N)),
+    ("GET", "/admin/import/jobs/<int:job_id>/status", "/admin/import/jobs/{import_job}/status", only(ADMIN, OK)),
+    ("GET", "/admin/import/jobs/<int:job_id>/status", "/admin/import/jobs/999999/status", only(ADMIN, N)),
 ]
 
 # API: the visitor sends no token; every other role sends its own Bearer token and no session cookie.
@@ -360,7 +365,12 @@ def _build_world():
                       mode="转让", message="希望洽谈", status="open")
     notification = Notification(user_id=researcher.id, kind="test", message="一条测试通知", url="/me")
     subscription = Subscription(user_id=researcher.id, field="新材料", keywords="石墨烯")
-    db.session.add_all([application, winner, milestone, match, enquiry, notification, subscription])
+    import_job = ImportJob(kind="achievement", filename="矩阵.csv", checksum="0" * 64, created_by_id=users["admin"].id,
+                           status="failed", phase="validate", message="1 处错误，未导入任何数据（共 1 行）",
+                           report={"kind": "achievement", "total": 1, "created": 0, "published": False,
+                                   "new_organizations": [], "errors": [{"row": 2, "column": "成果简介 / summary",
+                                                                        "message": "请填写成果简介"}]})
+    db.session.add_all([application, winner, milestone, match, enquiry, notification, subscription, import_job])
     db.session.commit()
 
     from marketplace.deals import services as deals
@@ -379,6 +389,7 @@ def _build_world():
         "chal_draft": factories.demand(owner=enterprise, challenge=True, status="draft").id,
         "application": application.id, "milestone": milestone.id, "match": match.id, "enquiry": enquiry.id,
         "notification": notification.id, "subscription": subscription.id, "deal": deal.id,
+        "import_job": import_job.id,
         "researcher_email": researcher.email, "PASSWORD": factories.PASSWORD,
     }
     ids.update({role: user.id for role, user in users.items()})

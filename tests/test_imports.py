@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from marketplace.imports.services import ImportFailed, import_file
 from marketplace.matching import index
 from marketplace.matching.services import search
-from marketplace.models import Achievement, Demand, Event, IndexOutbox, Organization, User
+from marketplace.models import Achievement, Demand, Event, ImportJob, IndexOutbox, Organization, User
 
 SHARED_DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 FUTURE = (date.today() + timedelta(days=60)).isoformat()
@@ -255,7 +255,22 @@ def test_cli_bad_rows_exit_nonzero_with_row_numbers(app, db, tmp_path):
     assert result.exit_code == 1
     assert "第 3 行（成果名称 / title）：请填写成果名称" in result.output
     assert "第 4 行（技术领域 / field）" in result.output and "未导入任何数据" in result.output
-    assert db.session.query(Achievement).count() == 0 and db.session.query(User).count() == 0
+    assert db.session.query(Achievement).count() == 0
+    job = db.session.query(ImportJob).one()  # recorded like a web upload, with its report
+    assert job.status == "failed" and [e["row"] for e in job.report["errors"]] == [3, 4]
+
+
+def test_cli_refuses_the_same_file_twice_unless_allowed(app, db, tmp_path):
+    path = write(tmp_path, "a.csv", csv_bytes(["title,summary", "成果一,简介一"]))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["import-listings", "achievements", path])
+    assert first.exit_code == 0 and "导入任务 #1" in first.output
+    again = runner.invoke(args=["import-listings", "achievements", path])
+    assert again.exit_code == 1 and "这个文件已经导入过：任务 #1" in again.output and "--allow-duplicate" in again.output
+    assert db.session.query(Achievement).count() == 1
+    allowed = runner.invoke(args=["import-listings", "achievements", path, "--allow-duplicate"])
+    assert allowed.exit_code == 0, allowed.output
+    assert db.session.query(Achievement).count() == 2
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,16 +1,16 @@
-"""`flask --app wsgi import-listings achievements|demands FILE [--publish] [--org NAME] [--admin EMAIL]`."""
+"""`flask --app wsgi import-listings achievements|demands FILE [--publish] [--org NAME] [--admin EMAIL]
+[--allow-duplicate]`."""
 import os
 import secrets
-import sys
 
 import click
+from flask import current_app
 
 from ..extensions import db
-from ..matching import index
 from ..models import Organization, User
 from ..timeutil import utcnow
 from ..workflow import DomainError
-from .services import ListingImport
+from .jobs import DuplicateImport, create_job, run_job
 
 SYSTEM_ADMIN_EMAIL = "importer@system.local"
 PLATFORM_ORG = "易智平台"
@@ -41,16 +41,11 @@ def _admin_by_email(email):
     return user
 
 
-def _run_with_bars(job):
-    with click.progressbar(length=len(job.rows), label="校验", file=sys.stderr) as bar:
-        for _ in job.iter_validate():
-            bar.update(1)
-    if job.report.errors:
-        return False
-    with click.progressbar(length=len(job.rows), label="写入", file=sys.stderr) as bar:
-        for _ in job.iter_insert():
-            bar.update(1)
-    return True
+def _echo_progress(job):
+    if job.phase == "validate" and job.total:
+        click.echo(f"\r{job.phase_label} {job.done}/{job.total}", nl=False, err=True)
+    elif job.phase in ("insert", "index"):
+        click.echo(f"\n{job.phase_label}…", nl=False, err=True)
 
 
 @click.command("import-listings")
@@ -59,27 +54,36 @@ def _run_with_bars(job):
 @click.option("--publish", is_flag=True, help="直接发布（记录为导入管理员的审核通过）；默认待审核。")
 @click.option("--org", "org_name", metavar="NAME", help="所有行使用此单位（不存在则创建为已认证单位）。")
 @click.option("--admin", "admin_email", metavar="EMAIL", help="以此管理员身份导入；默认第一个管理员。")
-def import_listings(kind, path, publish, org_name, admin_email):
-    """Import achievements or demands from a .csv (UTF-8) or .xlsx file; all rows or none."""
+@click.option("--allow-duplicate", is_flag=True, help="同一文件（sha256 相同）已导入过时仍然导入。")
+def import_listings(kind, path, publish, org_name, admin_email, allow_duplicate):
+    """Import achievements or demands from a .csv (UTF-8) or .xlsx file; all rows or none.
+
+    Runs in this process (not on the task queue) and is recorded as an import job like a web upload."""
     if not os.path.isfile(path):
         raise click.ClickException(f"文件不存在：{path}")
+    if os.path.getsize(path) > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise click.ClickException(f"文件超过 {current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB 的上限")
     with open(path, "rb") as handle:
         data = handle.read()
     try:
         admin = _admin_by_email(admin_email) if admin_email else system_admin()
-        job = ListingImport(kind, admin, os.path.basename(path), data, publish=publish, org_name=org_name)
-        inserted = _run_with_bars(job)
+        job = create_job(admin, kind, os.path.basename(path), data, publish=publish, org_name=org_name,
+                         allow_duplicate=allow_duplicate)
+    except DuplicateImport as err:
+        db.session.rollback()
+        raise click.ClickException(err.message.replace("请勾选“确认重复导入”", "请加 --allow-duplicate")) from None
     except DomainError as err:
         db.session.rollback()
         raise click.ClickException(err.message) from None
-    if not inserted:
-        db.session.rollback()
-        for error in job.report.errors:
-            click.echo(str(error), err=True)
-        raise click.ClickException(f"{len(job.report.errors)} 处错误，未导入任何数据（共 {len(job.rows)} 行）")
-    db.session.commit()  # the index outbox is applied after commit (matching.index)
-    index.apply_outbox()  # a no-op if the after-commit hook already applied it
+    db.session.commit()
+    job = run_job(job.id, progress=_echo_progress)
+    report = job.report or {}
+    if job.status != "succeeded":
+        click.echo("", err=True)
+        for error in report.get("errors", []):
+            click.echo(f"第 {error['row']} 行（{error['column']}）：{error['message']}", err=True)
+        raise click.ClickException(f"{job.message}（导入任务 #{job.id}）")
     state = "已发布" if publish else "待审核"
-    click.echo(f"已导入 {len(job.report.created_ids)} 条（{state}）")
-    for name in job.report.new_organizations:
+    click.echo(f"\n已导入 {report['created']} 条（{state}）；导入任务 #{job.id}")
+    for name in report["new_organizations"]:
         click.echo(f"新建已认证单位：{name}")

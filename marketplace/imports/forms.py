@@ -13,3 +13,4 @@ class ImportForm(FlaskForm):
     org = StringField("统一单位（可选）", description="填写后所有行都使用此单位；不存在的单位将创建为已认证单位。",
                       validators=[Optional(), Length(max=200, message="单位名称不能超过 200 个字符")])
     publish = BooleanField("直接发布（记录为本人审核通过）；不勾选则进入待审核队列")
+    confirm_duplicate = BooleanField("确认重复导入（同一文件已导入过时仍然导入，会重复创建条目）")

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..workflow import ValidationFailed
+from .xlsx import ImportFailed, Limits, long_cell, too_many_rows, xlsx_rows
 
 # English field name -> the Chinese header of DESIGN §6 (also the label used in reports).
 ACHIEVEMENT_COLUMNS = {
@@ -25,10 +25,6 @@ DEMAND_COLUMNS = {
 COLUMNS = {"achievement": ACHIEVEMENT_COLUMNS, "demand": DEMAND_COLUMNS}
 REQUIRED = {"achievement": ("title", "summary"), "demand": ("title", "description")}
 EXTENSIONS = (".csv", ".xlsx")
-
-
-class ImportFailed(ValidationFailed):
-    """The file as a whole cannot be imported (format, encoding, headers)."""
 
 
 @dataclass
@@ -89,46 +85,49 @@ def cell_text(value):
     return str(value).replace("\x00", "").strip()  # NUL: junk of broken exports, and PostgreSQL refuses it
 
 
-def _rows_from_csv(data):
+def _rows_from_csv(data, limits):
+    """[(row number, [cell text, ...]), ...] of the non-empty rows, read as a stream within the limits."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    rows, number = [], 0
     try:
-        text = data.decode("utf-8-sig")
+        for number, raw in enumerate(reader, start=1):
+            cells = [cell_text(value) for value in raw]
+            for position, value in enumerate(cells):
+                if len(value) > limits.max_cell_chars:
+                    raise long_cell(number, position, len(value), limits)
+            if not any(cells):
+                continue
+            if len(rows) > limits.max_rows:
+                raise too_many_rows(limits)
+            rows.append((number, cells))
     except UnicodeDecodeError:
         raise ImportFailed("CSV 文件不是 UTF-8 编码：请在 Excel 中“另存为 CSV UTF-8”，或上传 .xlsx 文件") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        return [row for row in reader]
     except csv.Error as err:
+        if "field larger than field limit" in str(err):
+            raise ImportFailed(f"CSV 第 {number + 1} 行附近有超过 {csv.field_size_limit()} 个字符的字段"
+                               "（可能是引号未闭合）") from None
         raise ImportFailed(f"CSV 文件格式错误：{err}") from None
+    return rows
 
 
-def _rows_from_xlsx(data):
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or non-xlsx file
-        raise ImportFailed("无法读取 .xlsx 文件：文件已损坏或不是 Excel 2007+ 格式") from None
-    try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def read_sheet(kind, filename, data):
+def read_sheet(kind, filename, data, limits=None):
     """Parse the uploaded bytes into SheetRows; raise ImportFailed for a file-level problem."""
+    limits = limits or Limits()
     extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in EXTENSIONS:
         raise ImportFailed("只支持 .csv（UTF-8）和 .xlsx 文件")
-    table = _rows_from_csv(data) if extension == ".csv" else _rows_from_xlsx(data)
-    if not table or not any(cell_text(c) for c in table[0]):
+    table = _rows_from_csv(data, limits) if extension == ".csv" else xlsx_rows(data, limits, cell_text)
+    if not table or table[0][0] != 1:
         raise ImportFailed("文件为空：第 1 行应为表头")
-    positions = map_headers(kind, table[0])
+    if len(table[0][1]) > limits.max_columns:
+        raise ImportFailed(f"表头超过 {limits.max_columns} 列：请删除多余的列")
+    positions = map_headers(kind, table[0][1])
     rows = []
-    for offset, raw in enumerate(table[1:], start=2):
-        values = {name: cell_text(raw[pos]) if pos < len(raw) else "" for pos, name in positions.items()}
+    for number, raw in table[1:]:
+        values = {name: raw[pos] if pos < len(raw) else "" for pos, name in positions.items()}
         if any(values.values()):
-            rows.append(SheetRow(offset, values))
+            rows.append(SheetRow(number, values))
     if not rows:
         raise ImportFailed("文件中没有数据行（第 1 行是表头，数据从第 2 行开始）")
     return rows

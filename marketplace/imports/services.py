@@ -15,6 +15,8 @@ Decisions (see README "Bulk import"):
 """
 from dataclasses import dataclass, field
 
+from flask import current_app, has_app_context
+
 from ..extensions import db
 from ..listings.services import MACHINES, model_for
 from ..listings.services import clean_achievement, clean_demand
@@ -22,7 +24,7 @@ from ..matching import index
 from ..models import Organization, User
 from ..timeutil import utcnow
 from ..workflow import PermissionDenied, ValidationFailed
-from .readers import COLUMNS, ImportFailed, read_sheet
+from .readers import COLUMNS, ImportFailed, Limits, read_sheet
 
 KIND_ARGS = {"achievements": "achievement", "demands": "demand"}
 CLEANERS = {"achievement": clean_achievement, "demand": clean_demand}
@@ -77,6 +79,11 @@ def kind_from_arg(value):
     return KIND_ARGS[value]
 
 
+def import_limits():
+    """Row, column, cell and size limits of an import file (IMPORT_MAX_* config, see readers.Limits)."""
+    return Limits.from_config(current_app.config) if has_app_context() else Limits()
+
+
 def guess_org_kind(name, listing_kind):
     """A new organization's kind from its name; demands come from enterprises."""
     if any(word in name for word in ("大学", "学院", "学校")):
@@ -99,7 +106,7 @@ class ListingImport:
         self.org_name = (org_name or "").strip() or None
         if self.org_name and len(self.org_name) > ORG_NAME_MAX:
             raise ImportFailed(f"单位名称不能超过 {ORG_NAME_MAX} 个字符")
-        self.rows = read_sheet(self.kind, filename, data)
+        self.rows = read_sheet(self.kind, filename, data, limits=import_limits())
         self.report = ImportReport(kind=self.kind, total=len(self.rows), published=publish)
         self._cleaned = []  # (row, values, organization name or None)
         self._orgs = {}  # name -> Organization or None (to be created)
