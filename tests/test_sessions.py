@@ -247,3 +247,14 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, client, mak
     fresh = app.test_client()
     fresh.set_cookie("remember_token", laptop.get_cookie("remember_token").value)
     assert fresh.get("/me").status_code == 200
+
+
+def test_deactivation_ends_sessions_for_good(app, client, db, login, make):
+    admin, target = make.user("admin"), make.user(email="target@example.com")
+    victim_device = app.test_client()
+    _login(victim_device, "target@example.com", PASSWORD)
+    login(admin)
+    client.post(f"/admin/users/{target.id}/deactivate")
+    client.post(f"/admin/users/{target.id}/activate")
+    assert not _logged_in(victim_device)  # the old session does not come back with the account
+    assert _login(victim_device, "target@example.com", PASSWORD).status_code == 302

@@ -356,5 +356,7 @@ def set_user_active(admin, user, active):
         raise PermissionDenied("只有管理员可以管理用户")
     if user.id == admin.id and not active:
         raise ValidationFailed("不能停用自己的账号")
+    if user.active and not active:
+        user.end_sessions()  # its sessions stay ended even if the account is activated again
     user.active = bool(active)
     return user
