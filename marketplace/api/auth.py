@@ -16,7 +16,7 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
-def issue_token(email, password, address, name=None):
+def exchange_credentials(email, password, address, name=None):
     """Exchange credentials for a new token: (row, token text); the caller commits.
 
     Throttled like the login page (429 too_many_attempts); bad credentials are a 401, a deactivated
@@ -26,6 +26,11 @@ def issue_token(email, password, address, name=None):
     except ValidationFailed:
         raise Unauthorized("邮箱或密码错误") from None
     return tokens.issue_token(user, name)
+
+
+def issue_token(email, password, address=None):
+    """The token text only (scripts and tests); see exchange_credentials."""
+    return exchange_credentials(email, password, address)[1]
 
 
 def _user_from_header():

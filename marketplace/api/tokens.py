@@ -7,7 +7,7 @@ from ..errors import json_error
 from ..extensions import db
 from ..workflow import ValidationFailed
 from . import bp
-from .auth import issue_token, json_body, token_required
+from .auth import exchange_credentials, json_body, token_required
 from .serializers import timestamp
 
 
@@ -27,7 +27,7 @@ def create_token():
         raise ValidationFailed("请提供 email 和 password", {"email": "必填", "password": "必填"})
     if name is not None and not isinstance(name, str):
         raise ValidationFailed("name 必须是字符串", {"name": "必须是字符串"})
-    row, token = issue_token(email, password, request.remote_addr, name)
+    row, token = exchange_credentials(email, password, request.remote_addr, name)
     db.session.commit()
     return jsonify(token=token, id=row.id, name=row.name, expires_at=timestamp(row.expires_at))
 
