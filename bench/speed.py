@@ -186,7 +186,7 @@ def run_size(size, repeats, data_dir):
         achievement_ids = rng.sample(db.session.scalars(db.select(Achievement.id)).all(), repeats)
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(users["broker"].id), True
+            session["_user_id"], session["_fresh"] = users["broker"].get_id(), True
         runs = []
         for repeat in range(repeats):
             reindex_s, written = measure_reindex()

@@ -1,5 +1,6 @@
 """Configuration classes. Values may be overridden by MARKETPLACE_* environment variables."""
 import os
+from datetime import timedelta
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
 
@@ -19,13 +20,32 @@ class Config:
     PRODUCTION = False
     TIMEZONE = "Asia/Shanghai"
 
+    # Sessions and tokens (accounts/throttle.py, accounts/tokens.py, security.py).
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's generate_password_hash method
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_NAME = "remember_token"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    API_TOKEN_DAYS = 30  # a new API token's lifetime
+    API_TOKEN_TOUCH_MINUTES = 5  # last_used_at is written at most this often per token
+    # Failed logins (page, POST /api/v1/tokens, password change): after ACCOUNT_LIMIT failures for one account,
+    # or ADDRESS_LIMIT from one client address, within WINDOW minutes, further attempts wait.
+    THROTTLE_WINDOW_MINUTES = 15
+    THROTTLE_ACCOUNT_LIMIT = 5
+    THROTTLE_ADDRESS_LIMIT = 20
+    THROTTLE_REGISTER_LIMIT = 10  # registrations attempted per address per window
+
 
 class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "testing"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):
     PRODUCTION = True
     SESSION_COOKIE_SECURE = os.environ.get("MARKETPLACE_SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = os.environ.get("MARKETPLACE_REMEMBER_COOKIE_SECURE", "1") == "1"

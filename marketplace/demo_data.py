@@ -5,7 +5,7 @@ Credit codes are given as their first 17 characters (the check character is comp
 patents as (year, kind digit, serial) of a 12-digit application number (check digit computed).
 """
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "Demo-yizhi-2026"
 
 ORGANIZATIONS = [
     dict(name="滨江大学", kind="university", code17="12330000470001234", region="浙江省杭州市", verified=True,

@@ -15,10 +15,18 @@ def init_app(app):
 
 
 @login_manager.user_loader
-def load_user(user_id):
+def load_user(session_id):
+    """The user of a session or remember cookie, which carry "<id>:<session_version>" (User.get_id);
+    a cookie from before the user's last logout or password change (older version) loads nobody."""
     from .models import User
 
-    return db.session.get(User, int(user_id))
+    user_id, _, version = str(session_id).partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def role_required(*roles):

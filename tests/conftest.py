@@ -4,7 +4,7 @@ The database is a temp SQLite file, or a fresh PostgreSQL database when MARKETPL
 names a server (tests/databases.py; `make test-postgres` starts one).
 """
 import pytest
-from flask import g
+from flask import g, request_started
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
@@ -22,13 +22,21 @@ def app(tmp_path):
         "SECRET_KEY": "testing",
         "SQLALCHEMY_DATABASE_URI": uri,
         "INDEX_DIR": str(tmp_path / "index"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt per factory user would slow the suite
     })
+    request_started.connect(_forget_cached_user, app)
     with app.app_context():
         _db.create_all()
         yield app
         _db.session.remove()
         _db.engine.dispose()
     discard(uri)
+
+
+def _forget_cached_user(sender, **extra):
+    """The test's app context outlives each request, so `g` is shared between requests: drop Flask-Login's
+    cached user so that every request loads its user from its own cookies, as in production."""
+    g.pop("_login_user", None)
 
 
 @pytest.fixture
@@ -57,7 +65,7 @@ def login(client):
         with client.session_transaction() as session:
             session.clear()
             if user is not None:
-                session["_user_id"] = str(user.id)
+                session["_user_id"] = user.get_id()  # "<id>:<session_version>"
                 session["_fresh"] = True
         return user
 

@@ -41,7 +41,12 @@ def test_register_joins_existing_org_of_matching_kind(client, db, make):
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"password": "short", "confirm": "short"}, "密码长度应为"),
+    ({"password": "short", "confirm": "short"}, "密码至少需要 10 个字符"),
+    ({"password": "123456789", "confirm": "123456789"}, "密码至少需要 10 个字符"),
+    ({"password": "Password123", "confirm": "Password123"}, "该密码过于常见"),
+    ({"password": "woaini1314", "confirm": "woaini1314"}, "该密码过于常见"),
+    ({"password": "1234567890", "confirm": "1234567890"}, "该密码过于常见"),
+    ({"password": "ZHANG.SAN-2026", "confirm": "ZHANG.SAN-2026"}, "密码不能包含邮箱 @ 前面的用户名"),
     ({"confirm": "something-else"}, "两次输入的密码不一致"),
     ({"name": ""}, "请填写姓名"),
     ({"email": "not-an-email"}, "邮箱格式不正确"),
@@ -107,7 +112,7 @@ def test_login_with_email_case_insensitive_and_logout(client, make):
     assert response.status_code == 302 and response.location.endswith("/me")
     assert client.get("/me").status_code == 200
     assert user.name in client.get("/me").get_data(as_text=True)
-    response = client.get("/logout")
+    response = client.post("/logout")
     assert response.status_code == 302
     assert client.get("/me").status_code == 302
 
@@ -148,7 +153,7 @@ def test_login_ignores_off_site_next(client, make, target):
     response = client.post("/login?next=" + target, data={"email": "li@example.com", "password": PASSWORD})
     assert response.status_code == 302
     assert response.location == "/me"
-    response = client.get("/logout")
+    response = client.post("/logout")
     response = client.post("/login", data={"email": "li@example.com", "password": PASSWORD, "next": target})
     assert response.location == "/me"
 
@@ -174,11 +179,12 @@ def test_change_password(client, login, make):
     assert user.check_password(PASSWORD)
     response = client.post("/account/password", data={"old_password": PASSWORD, "new_password": "short",
                                                       "confirm": "short"})
-    assert "密码长度应为" in response.get_data(as_text=True)
+    assert "密码至少需要 10 个字符" in response.get_data(as_text=True)
     response = client.post("/account/password", data={"old_password": PASSWORD, "new_password": "brand-new-pass",
                                                       "confirm": "brand-new-pass"})
     assert response.status_code == 302
-    client.get("/logout")
+    assert client.get("/me").status_code == 200  # the changing session goes on
+    client.post("/logout")
     assert "邮箱或密码错误" in client.post("/login", data={"email": "li@example.com", "password": PASSWORD}) \
         .get_data(as_text=True)
     assert client.post("/login", data={"email": "li@example.com", "password": "brand-new-pass"}).status_code == 302

@@ -212,14 +212,15 @@ def test_admin_creates_user_in_existing_org(client, db, login, make):
     login(make.user("admin"))
     org = make.organization(kind="university", verified=False)
     client.post("/admin/users/new", data={"email": "prof@example.com", "name": "王教授", "role": "researcher",
-                                          "password": "prof-pass-12", "org_id": str(org.id)})
+                                          "password": "Tenure-track-12", "org_id": str(org.id)})
     user = db.session.scalar(db.select(User).where(User.email == "prof@example.com"))
     assert user.organization_id == org.id and org.verified is False
 
 
 @pytest.mark.parametrize("overrides, message", [
     ({"email": "taken@example.com"}, "该邮箱已注册"),
-    ({"password": "short"}, "密码长度应为"),
+    ({"password": "short"}, "密码至少需要 10 个字符"),
+    ({"password": "Qwerty123456"}, "该密码过于常见"),
     ({"role": "superuser"}, "角色无效"),
     ({"role": "researcher", "org_name": "某公司", "org_kind": "enterprise"}, "科研人员所在单位类型只能是"),
 ])

@@ -76,12 +76,14 @@ PAGE_CASES = [
     ("GET", "/login", "/login", E(OK, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR)),
     ("POST", "/login", "/login", E(OK, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR),
      {"email": "nobody@example.com", "password": "wrong-password"}),
-    ("GET", "/logout", "/logout", everyone(REDIR)),
     ("POST", "/logout", "/logout", everyone(REDIR)),
     ("GET", "/register", "/register", E(OK, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR)),
     ("POST", "/register", "/register", E(A, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR)),
     ("GET", "/account/password", "/account/password", only(LOGGED_IN, OK)),
     ("POST", "/account/password", "/account/password", only(LOGGED_IN, A)),
+    ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/{token_researcher}/revoke",
+     E(LOGIN, REDIR, N, N, N, N, N)),
+    ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/999999/revoke", only(LOGGED_IN, N)),
     ("GET", "/me", "/me", only(LOGGED_IN, OK)),
     ("GET", "/org", "/org", only(LOGGED_IN, OK)),
     ("POST", "/org", "/org", only(LOGGED_IN, A)),
@@ -248,6 +250,8 @@ PAGE_CASES = [
 API = "/api/v1"
 API_CASES = [
     ("POST", f"{API}/tokens", f"{API}/tokens", everyone(OK), {"email": "{researcher_email}", "password": "{PASSWORD}"}),
+    ("DELETE", f"{API}/tokens/<int:token_id>", f"{API}/tokens/{{token_researcher}}", E(U, "204", N, N, N, N, N)),
+    ("DELETE", f"{API}/tokens/<int:token_id>", f"{API}/tokens/999999", E(U, N, N, N, N, N, N)),
 
     # listings
     ("GET", f"{API}/achievements", f"{API}/achievements", everyone(OK)),
@@ -347,8 +351,9 @@ def _build_world():
         "other_enterprise": person(factories, "enterprise", "他家企业"),
     }
     researcher, enterprise = users["researcher"], users["enterprise"]
-    for role, user in users.items():
-        db.session.add(ApiToken(user_id=user.id, token_hash=hashlib.sha256(TOKENS[role].encode()).hexdigest()))
+    tokens = {role: ApiToken(user_id=user.id, token_hash=hashlib.sha256(TOKENS[role].encode()).hexdigest(),
+                             expires_at=utcnow() + timedelta(days=30)) for role, user in users.items()}
+    db.session.add_all(tokens.values())
 
     ach_pub = factories.achievement(owner=researcher)
     dem_pub = factories.demand(owner=enterprise)
@@ -391,8 +396,10 @@ def _build_world():
         "notification": notification.id, "subscription": subscription.id, "deal": deal.id,
         "import_job": import_job.id,
         "researcher_email": researcher.email, "PASSWORD": factories.PASSWORD,
+        "token_researcher": tokens["researcher"].id,
     }
     ids.update({role: user.id for role, user in users.items()})
+    ids.update({f"session_{role}": user.get_id() for role, user in users.items()})
     return ids
 
 
@@ -421,7 +428,8 @@ def world(tmp_path_factory):
     base = tmp_path_factory.mktemp("authz")
     uri = databases.fresh_uri(base, "matrix")
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "testing",
-                      "SQLALCHEMY_DATABASE_URI": uri, "INDEX_DIR": str(base / "index")})
+                      "SQLALCHEMY_DATABASE_URI": uri, "INDEX_DIR": str(base / "index"),
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         db.create_all()
         ids = _build_world()
@@ -456,7 +464,7 @@ def _request(world, kind, method, url, role, body):
     else:
         if role != "visitor":
             with client.session_transaction() as session:
-                session["_user_id"] = str(world.ids[role])
+                session["_user_id"] = world.ids[f"session_{role}"]
                 session["_fresh"] = True
         payload = {"data": body or {}} if method != "GET" else {}
     return client.open(url, method=method, headers=headers, **payload)
@@ -505,7 +513,7 @@ def test_a_deactivated_users_session_no_longer_counts(world):
     world.restore()
     client = world.app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(world.ids["researcher"])
+        session["_user_id"] = world.ids["session_researcher"]
     assert client.get("/me").status_code == 200
     with world.app.app_context():
         from marketplace.models import User
@@ -516,5 +524,6 @@ def test_a_deactivated_users_session_no_longer_counts(world):
     assert _outcome(client.get("/me")) == LOGIN
     assert _outcome(client.get(f"/achievements/{world.ids['ach_draft']}")) == N
     assert _outcome(client.post(f"/achievements/{world.ids['ach_draft']}/submit")) == LOGIN
-    assert _outcome(client.get(f"/api/v1/achievements/{world.ids['ach_draft']}",
-                               headers={"Authorization": f"Bearer {TOKENS['researcher']}"})) == U
+    response = client.get(f"/api/v1/achievements/{world.ids['ach_draft']}",
+                          headers={"Authorization": f"Bearer {TOKENS['researcher']}"})
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "account_disabled"

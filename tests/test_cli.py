@@ -28,15 +28,16 @@ def _count(db, model):
 
 def test_users_create_with_new_org_is_verified(runner, db, client):
     result = runner.invoke(args=["users", "create", "Broker@Example.com", "--role", "broker", "--password",
-                                 "broker-pass-1", "--org", "经纪服务公司", "--org-kind", "broker_agency",
+                                 "Agency-pass-2026", "--org", "经纪服务公司", "--org-kind", "broker_agency",
                                  "--name", "孙经纪"])
     assert result.exit_code == 0, result.output
     assert "broker@example.com" in result.output
     user = db.session.scalar(db.select(User).where(User.email == "broker@example.com"))
-    assert user.role == "broker" and user.name == "孙经纪" and user.check_password("broker-pass-1")
+    assert user.role == "broker" and user.name == "孙经纪" and user.check_password("Agency-pass-2026")
     assert user.organization.name == "经纪服务公司" and user.organization.kind == "broker_agency"
     assert user.organization.verified is True and user.organization.verified_at is not None
-    assert client.post("/login", data={"email": "broker@example.com", "password": "broker-pass-1"}).status_code == 302
+    response = client.post("/login", data={"email": "broker@example.com", "password": "Agency-pass-2026"})
+    assert response.status_code == 302
 
 
 def test_users_create_without_org_and_default_name(runner, db):
@@ -50,7 +51,7 @@ def test_users_create_without_org_and_default_name(runner, db):
 def test_users_create_joins_existing_org_without_changing_it(runner, db, make):
     org = make.organization(name="已有大学", kind="university", verified=False)
     result = runner.invoke(args=["users", "create", "prof@example.com", "--role", "researcher", "--password",
-                                 "prof-pass-12", "--org", "已有大学"])
+                                 "Tenure-track-12", "--org", "已有大学"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(User).where(User.email == "prof@example.com")).organization_id == org.id
     assert org.verified is False and _count(db, Organization) == 1
@@ -58,7 +59,9 @@ def test_users_create_joins_existing_org_without_changing_it(runner, db, make):
 
 @pytest.mark.parametrize("args, message", [
     (["--role", "superuser", "--password", "long-enough-1"], "角色无效"),
-    (["--role", "broker", "--password", "short"], "密码至少 8 位"),
+    (["--role", "broker", "--password", "short"], "密码至少需要 10 个字符"),
+    (["--role", "broker", "--password", "Password1234"], "该密码过于常见"),
+    (["--role", "broker", "--password", "NEW-user-2026"], "密码不能包含邮箱"),
     (["--role", "broker", "--password", "long-enough-1", "--org", "某机构", "--org-kind", "galaxy"], "单位类型无效"),
     (["--role", "researcher", "--password", "long-enough-1", "--org", "某公司", "--org-kind", "enterprise"],
      "科研人员所在单位类型只能是"),
@@ -142,7 +145,7 @@ def test_seed_demo_data_is_valid_and_usable(runner, db, client):
     roles = {u.email: u.role for u in db.session.scalars(db.select(User)).all()}
     assert roles["admin@yizhi.demo"] == "admin" and roles["broker@yizhi.demo"] == "broker"
     assert sorted(roles.values()).count("researcher") == 3 and sorted(roles.values()).count("enterprise") >= 3
-    response = client.post("/login", data={"email": "admin@yizhi.demo", "password": "demo12345"})
+    response = client.post("/login", data={"email": "admin@yizhi.demo", "password": "Demo-yizhi-2026"})
     assert response.status_code == 302
     page = client.get("/admin/review").get_data(as_text=True)
     assert "尚未认证" in page  # the unverified enterprise's pending demand shows the gate

@@ -33,9 +33,10 @@ def int_or_zero(value):
 
 
 def _password(label):
-    return PasswordField(label, validators=[DataRequired(message=f"请填写{label}"),
-                                            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                                                   message=f"密码长度应为 {PASSWORD_MIN}–{PASSWORD_MAX} 位")])
+    # The policy itself (length, common passwords, the e-mail's name) is checked by the service: passwords.py.
+    return PasswordField(label, validators=[DataRequired(message=f"请填写{label}")],
+                         description=f"至少 {PASSWORD_MIN} 个字符；不能是常见密码，也不能包含邮箱 @ 前面的用户名",
+                         render_kw={"maxlength": PASSWORD_MAX, "autocomplete": "new-password"})
 
 
 class LoginForm(FlaskForm):

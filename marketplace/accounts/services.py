@@ -13,9 +13,9 @@ from ..notifications.services import notify_many
 from ..timeutil import utcnow
 from ..validators import is_valid_credit_code
 from ..workflow import NotFound, PermissionDenied, ValidationFailed
+from . import throttle, tokens
+from .passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem, verify_password  # noqa: F401
 
-PASSWORD_MIN = 8
-PASSWORD_MAX = 128
 NAME_MAX = 100
 ORG_NAME_MAX = 200
 REGION_MAX = 100
@@ -50,11 +50,10 @@ def _check_email(email, errors):
         errors["email"] = "该邮箱已注册"
 
 
-def _check_password(password, errors, key="password"):
-    if len(password or "") < PASSWORD_MIN:
-        errors[key] = f"密码至少 {PASSWORD_MIN} 位"
-    elif len(password) > PASSWORD_MAX:
-        errors[key] = f"密码不能超过 {PASSWORD_MAX} 位"
+def _check_password(password, errors, key="password", email=None):
+    problem = password_problem(password, email)
+    if problem:
+        errors[key] = problem
 
 
 def _check_name(name, errors):
@@ -158,7 +157,7 @@ def register_user(data):
     password = data.get("password") or ""
     _check_name(name, errors)
     _check_email(email, errors)
-    _check_password(password, errors)
+    _check_password(password, errors, email=email)
     org = _registration_org(data, role, errors)
     if errors:
         raise ValidationFailed("注册信息有误，请修改后重试", errors)
@@ -198,27 +197,61 @@ def _new_user(email, name, role, password, org):
     return user
 
 
-def authenticate(email, password):
-    """The active user with these credentials; ValidationFailed otherwise."""
-    user = find_user_by_email(email)
-    if user is None or not user.check_password(password or ""):
+class AccountDisabled(PermissionDenied):
+    code = "account_disabled"
+
+
+DISABLED_MESSAGE = "该账号已被停用，请联系平台管理员"
+
+
+def authenticate(email, password, address):
+    """The active user with these credentials, for a login from `address` (the page and the API).
+
+    Throttled per account and per address (TooManyAttempts, even for the right password); an unknown
+    e-mail costs the same password check as a known one; ValidationFailed on bad credentials,
+    AccountDisabled for a deactivated account. The caller commits.
+    """
+    account = normalize_email(email)
+    throttle.check(throttle.LOGIN, address, account)
+    user = find_user_by_email(account)
+    if not verify_password(user, password):
+        throttle.record(throttle.LOGIN, address, account)
         raise ValidationFailed("邮箱或密码错误")
     if not user.active:
-        raise PermissionDenied("该账号已被停用，请联系平台管理员")
+        raise AccountDisabled(DISABLED_MESSAGE)
+    throttle.forget_account(account)
     return user
 
 
-def change_password(user, old_password, new_password):
+def check_registration_allowed(address):
+    """Registrations are counted per address (TooManyAttempts when too many): answering "该邮箱已注册"
+    must not let anyone probe e-mails faster than failed logins would."""
+    throttle.check(throttle.REGISTER, address, what="注册")
+    throttle.record(throttle.REGISTER, address)
+
+
+def change_password(user, old_password, new_password, address):
+    """Change the password (throttled like a login); every session and API token of the user ends.
+    The caller commits and logs the current session in again (its cookie carries the old session version)."""
+    throttle.check(throttle.LOGIN, address, user.email, what="密码验证")
     errors = {}
     if not user.check_password(old_password or ""):
+        throttle.record(throttle.LOGIN, address, user.email)
         errors["old_password"] = "原密码不正确"
-    _check_password(new_password, errors, key="new_password")
+    _check_password(new_password, errors, key="new_password", email=user.email)
     if not errors and old_password == new_password:
         errors["new_password"] = "新密码不能与原密码相同"
     if errors:
         raise ValidationFailed("修改密码失败", errors)
     user.set_password(new_password)
+    user.end_sessions()
+    tokens.revoke_all(user)
     return user
+
+
+def logout_everywhere(user):
+    """Logging out ends every session of the user (a captured cookie must not work after logout)."""
+    user.end_sessions()
 
 
 # ---------------------------------------------------------------- organizations
@@ -287,7 +320,7 @@ def create_user(email, role, password, name=None, org_name=None, org_kind=None, 
     if role not in ROLES:
         errors["role"] = f"角色无效，可选：{'、'.join(ROLES)}"
     _check_email(email, errors)
-    _check_password(password, errors)
+    _check_password(password, errors, email=email)
     name = (name or "").strip() or email.split("@")[0]
     _check_name(name, errors)
     org_name = (org_name or "").strip()
@@ -323,5 +356,7 @@ def set_user_active(admin, user, active):
         raise PermissionDenied("只有管理员可以管理用户")
     if user.id == admin.id and not active:
         raise ValidationFailed("不能停用自己的账号")
+    if user.active and not active:
+        user.end_sessions()  # its sessions stay ended even if the account is activated again
     user.active = bool(active)
     return user

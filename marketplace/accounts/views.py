@@ -1,12 +1,12 @@
 """Account pages: register, login/logout, password, the user's own page, organization profiles."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
 from ..forms import EmptyForm
 from ..security import is_safe_next
 from ..workflow import DomainError, ValidationFailed
-from . import services
+from . import services, tokens
 from .dashboard import sections_for
 from .forms import LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm, attach_errors, select_choices
 
@@ -27,20 +27,25 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         except DomainError as err:
             form.password.errors = list(form.password.errors) + [err.message]
         else:
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(f"欢迎回来，{user.name}", "success")
             return _redirect_next()
     return render_template("accounts/login.html", form=form)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.route("/logout", methods=["POST"])
 def logout():
+    """POST only (a form with a CSRF token in the nav): ends this user's sessions on every device."""
+    if current_user.is_authenticated:
+        services.logout_everywhere(current_user)
+        db.session.commit()
     logout_user()
-    flash("您已退出登录", "info")
+    flash("您已退出登录（所有设备上的登录均已结束）", "info")
     return redirect(url_for("main.home"))
 
 
@@ -58,10 +63,13 @@ def register():
     form.org_id.choices = select_choices(_org_choices(form.role.data))
     if form.validate_on_submit():
         try:
+            services.check_registration_allowed(request.remote_addr)
             user = services.register_user(form.service_data())
         except ValidationFailed as err:
             for message in attach_errors(form, err.errors):
                 flash(message, "error")
+        except DomainError as err:  # too many registrations from this address
+            flash(err.message, "error")
         else:
             db.session.commit()
             login_user(user)
@@ -77,14 +85,30 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.old_password.data, form.new_password.data)
+            services.change_password(current_user, form.old_password.data, form.new_password.data,
+                                     request.remote_addr)
         except ValidationFailed as err:
             attach_errors(form, err.errors)
+        except DomainError as err:  # too many wrong passwords
+            form.old_password.errors = list(form.old_password.errors) + [err.message]
         else:
             db.session.commit()
-            flash("密码已修改", "success")
+            # The change ended every session; this one goes on, with the new session version.
+            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash("密码已修改。其他设备上的登录和所有 API 令牌均已失效。", "success")
             return redirect(url_for("accounts.dashboard"))
-    return render_template("accounts/password.html", form=form)
+    return render_template("accounts/password.html", form=form, tokens=tokens.tokens_of(current_user),
+                           revoke_form=EmptyForm())
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    tokens.revoke_token(current_user, token_id)
+    db.session.commit()
+    flash("API 令牌已撤销", "success")
+    return redirect(url_for("accounts.change_password"))
 
 
 @bp.route("/me")

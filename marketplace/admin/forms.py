@@ -21,9 +21,10 @@ class UserCreateForm(FlaskForm):
     email = EmailField("邮箱", validators=[DataRequired(message="请填写邮箱"), Length(max=200, message="邮箱过长")])
     name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=100, message="姓名过长")])
     role = SelectField("角色", choices=select_choices(ROLES.items()), default="broker", validate_choice=False)
-    password = PasswordField("初始密码", validators=[DataRequired(message="请填写初始密码"),
-                                                 Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                                                        message=f"密码长度应为 {PASSWORD_MIN}–{PASSWORD_MAX} 位")])
+    # The password policy is the service's (accounts/passwords.py).
+    password = PasswordField("初始密码", validators=[DataRequired(message="请填写初始密码")],
+                             description=f"至少 {PASSWORD_MIN} 个字符；不能是常见密码，也不能包含邮箱 @ 前面的用户名",
+                             render_kw={"maxlength": PASSWORD_MAX, "autocomplete": "new-password"})
     org_id = SelectField("所属单位", coerce=int_or_zero, choices=[], validate_choice=False)
     org_name = StringField("或新建单位（名称）", validators=[Optional(), Length(max=200, message="单位名称过长")],
                            description="新建的单位直接视为已认证")

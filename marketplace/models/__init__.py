@@ -1,5 +1,5 @@
 """All models, importable from one place (Alembic and the services read them here)."""
-from .accounts import ApiToken, Organization, User  # noqa: F401
+from .accounts import ApiToken, LoginAttempt, Organization, User  # noqa: F401
 from .challenges import Application, Milestone  # noqa: F401
 from .deals import Deal, DealNote, Enquiry  # noqa: F401
 from .events import Event  # noqa: F401

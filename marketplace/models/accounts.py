@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -48,14 +49,24 @@ class User(UserMixin, db.Model):
     organization_id = db.Column(db.Integer, db.ForeignKey("organization.id"))
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Part of the id kept in session and remember cookies: raising it ends every session of the user.
+    session_version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
 
     organization = db.relationship("Organization", back_populates="members")
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        """Flask-Login's id: "<id>:<session_version>", so that old cookies stop working (security.load_user)."""
+        return f"{self.id}:{self.session_version or 1}"
+
+    def end_sessions(self):
+        """Invalidate every session and remember cookie of this user (logout, password change)."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def is_active(self):
@@ -69,11 +80,33 @@ class User(UserMixin, db.Model):
         return self.role in roles
 
 
+def hash_password(password):
+    """A password hash by the configured method (cheap in tests, scrypt by default)."""
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
 class ApiToken(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
     token_hash = db.Column(db.String(64), unique=True, nullable=False)  # sha256 hex of the token
+    name = db.Column(db.String(100))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_used_at = db.Column(db.DateTime)
+    expires_at = db.Column(db.DateTime, nullable=False)
+    revoked_at = db.Column(db.DateTime)
 
     user = db.relationship("User")
+
+    def is_valid(self, now):
+        return self.revoked_at is None and self.expires_at > now
+
+
+class LoginAttempt(db.Model):
+    """A failed login / token / password attempt, or a registration, kept for the throttling window
+    (accounts/throttle.py) so that every worker process sees the same counts."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    scope = db.Column(db.String(20), nullable=False)  # "login" (page, API, password change) or "register"
+    account = db.Column(db.String(200), index=True)  # the normalized e-mail tried, if any
+    address = db.Column(db.String(64), nullable=False, index=True)  # the client's IP address
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)

@@ -7,6 +7,7 @@ from marketplace.extensions import db
 from marketplace.models import Application
 
 from ..factories import PASSWORD
+from .browser_support import log_out
 
 
 def _login(page, user, next_url):
@@ -18,7 +19,7 @@ def _login(page, user, next_url):
 
 
 def _logout(page):
-    page.goto("/logout")
+    log_out(page)
 
 
 def test_researcher_applies_and_enterprise_selects(page, live_server, app, make):

@@ -4,10 +4,11 @@ from marketplace.models import Deal, Enquiry, Notification
 
 from ..deals_support import world
 from ..factories import PASSWORD
+from .browser_support import log_out
 
 
 def log_in(page, user):
-    page.goto("/logout")
+    log_out(page)
     page.goto("/login")
     page.fill("#email", user.email)
     page.fill("#password", PASSWORD)

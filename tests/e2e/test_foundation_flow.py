@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from ..factories import PASSWORD
+from .browser_support import log_out
 
 TITLE = "一种低成本钠离子电池正极材料"
 SUMMARY = "本成果提供一种层状氧化物正极材料，循环寿命超过三千次。"
@@ -69,7 +70,7 @@ def test_register_list_verify_approve_and_visitor_sees_it(page, live_server, bro
     visitor_page = visitor.new_page()
     assert visitor_page.goto(listing_path).status == 404
     expect(visitor_page.locator("main")).to_contain_text("该信息不存在或尚未发布")
-    page.goto("/logout")
+    log_out(page)
 
     # 2. The admin logs in, verifies the new organization, then approves the listing on its review page.
     _login(page, admin_email)

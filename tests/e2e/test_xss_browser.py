@@ -21,6 +21,7 @@ from marketplace.timeutil import local_today, utcnow
 
 from ..deals_support import person
 from ..factories import PASSWORD
+from .browser_support import log_out
 
 PAYLOAD_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "xss-payloads.txt"
 MARKER_PAYLOADS = [
@@ -146,7 +147,7 @@ def build_hostile_world(make, payloads):
 # ---------------------------------------------------------------- the browser side
 
 def _login(page, email):
-    page.goto("/logout")
+    log_out(page)
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
