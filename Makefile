@@ -4,15 +4,26 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-postgres install chromium postgresql bench eval clean
+.PHONY: run test test-postgres install lock chromium postgresql bench eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
+
+# Regenerate requirements.txt and requirements-dev.txt (every transitive dependency pinned and hashed) from
+# requirements.in and requirements-dev.in: edit an .in file, run `make lock`, commit all four files.
+# `make lock UPGRADE=1` moves the unpinned transitive dependencies to their newest releases.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	@test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q pip-tools==7.6.2
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 # Migrate the SQLite database under instance/, load the demo data (once), build the index, serve.
 run: install
