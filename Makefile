@@ -37,8 +37,12 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Two test processes (pytest-xdist; each has its own temp dirs, databases and browser). PYTEST_WORKERS=0: one.
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist worksteal
+
 test: install chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Debian's PostgreSQL server binaries (the test script starts its own throwaway cluster, not the service).
 postgresql:
@@ -46,9 +50,11 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
-# The same suite against a real PostgreSQL server (DESIGN §7).
-test-postgres: install chromium postgresql
-	PYTHON=$(BIN)/python bash .ci/postgres-tests.sh $(PYTEST_ARGS)
+# The suite against a real PostgreSQL server (DESIGN §7), less what cannot differ between engines: the browser
+# tests (the pages' SQL runs in the page and service tests) and tests marked engine_neutral (setup.cfg).
+POSTGRES_SELECT ?= not e2e and not engine_neutral
+test-postgres: install postgresql
+	PYTHON=$(BIN)/python bash .ci/postgres-tests.sh $(XDIST) -m "$(POSTGRES_SELECT)" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench.speed

@@ -11,6 +11,7 @@ from marketplace.extensions import db
 from .databases import discard, fresh_uri
 from .factories import PASSWORD
 
+pytestmark = pytest.mark.engine_neutral  # HTTP headers and configuration
 ROOT = Path(__file__).resolve().parents[1]
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
