@@ -5,6 +5,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from .config import DEFAULT_SECRET_KEY, Config, ProductionConfig, TestingConfig
+from .headers import trusted_hosts
 
 CONFIGS = {"default": Config, "testing": TestingConfig, "production": ProductionConfig}
 
@@ -39,7 +40,8 @@ def register_config(app, config):
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start in production with the default secret key: set MARKETPLACE_SECRET_KEY")
-    if app.config["PRODUCTION"] and not app.config.get("TRUSTED_HOSTS"):
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"))
+    if app.config["PRODUCTION"] and not app.config["TRUSTED_HOSTS"]:
         raise RuntimeError("Refusing to start in production without MARKETPLACE_TRUSTED_HOSTS (the public host names)")
 
 

@@ -39,7 +39,8 @@ def set_security_headers(response):
 
 
 def trusted_hosts(value):
-    """MARKETPLACE_TRUSTED_HOSTS: a comma list ("yizhi.example.cn,.yizhi.example.cn") or a JSON list."""
+    """MARKETPLACE_TRUSTED_HOSTS as Flask's TRUSTED_HOSTS list: a comma list ("yizhi.example.cn,
+    .yizhi.example.cn": the name and its subdomains) or a JSON list; None when empty (no check)."""
     if isinstance(value, str):
         value = [host.strip() for host in value.split(",")]
     return [host for host in value or () if host] or None
@@ -65,7 +66,6 @@ def init_app(app):
     in front of the app set each X-Forwarded-* header."""
     app.after_request(set_security_headers)
     app.register_error_handler(SecurityError, refuse_untrusted_host)
-    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"))
     hops = {name: int(app.config.get("PROXY_FIX_" + name.upper()) or 0) for name in PROXY_FIX_HOPS}
     if any(hops.values()):
         app.wsgi_app = ProxyFix(app.wsgi_app, **hops)

@@ -158,6 +158,8 @@ def test_proxy_fix_when_configured(configured_app):
 def test_production_needs_trusted_hosts_and_keeps_secure_cookies(configured_app):
     with pytest.raises(RuntimeError, match="MARKETPLACE_TRUSTED_HOSTS"):
         configured_app("production", SECRET_KEY="a-real-secret")
+    with pytest.raises(RuntimeError, match="MARKETPLACE_TRUSTED_HOSTS"):
+        configured_app("production", SECRET_KEY="a-real-secret", TRUSTED_HOSTS=" , ")
     app = configured_app("production", SECRET_KEY="a-real-secret", TRUSTED_HOSTS="yizhi.example.cn")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["SESSION_COOKIE_HTTPONLY"] is True
