@@ -5,6 +5,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from .config import DEFAULT_SECRET_KEY, Config, ProductionConfig, TestingConfig
+from .headers import trusted_hosts
 
 CONFIGS = {"default": Config, "testing": TestingConfig, "production": ProductionConfig}
 
@@ -39,10 +40,13 @@ def register_config(app, config):
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start in production with the default secret key: set MARKETPLACE_SECRET_KEY")
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"))
+    if app.config["PRODUCTION"] and not app.config["TRUSTED_HOSTS"]:
+        raise RuntimeError("Refusing to start in production without MARKETPLACE_TRUSTED_HOSTS (the public host names)")
 
 
 def register_extensions(app):
-    from . import security
+    from . import headers, security
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -53,6 +57,7 @@ def register_extensions(app):
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    headers.init_app(app)
     from .matching import index
 
     index.init_app(app)

@@ -19,6 +19,15 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PRODUCTION = False
     TIMEZONE = "Asia/Shanghai"
+    # Cookies: not sent on cross-site subrequests or POSTs (Lax), never readable by scripts.
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    # Host names the app answers to (marketplace/headers.py); any other Host header gets 400. In production
+    # MARKETPLACE_TRUSTED_HOSTS must name the public host(s), comma-separated (README "Production").
+    TRUSTED_HOSTS = "localhost,127.0.0.1"
+    # ProxyFix: how many proxies in front of the app set X-Forwarded-For / -Proto (0: none, trust no header).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
 
     # Sessions and tokens (accounts/throttle.py, accounts/tokens.py, security.py).
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's generate_password_hash method
@@ -47,5 +56,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    TRUSTED_HOSTS = None  # must come from MARKETPLACE_TRUSTED_HOSTS
+    # The session cookie only travels over HTTPS: serve behind a TLS-terminating proxy (README "Production");
+    # MARKETPLACE_SESSION_COOKIE_SECURE=0 only for a plain-HTTP trial on a closed network.
     SESSION_COOKIE_SECURE = os.environ.get("MARKETPLACE_SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = os.environ.get("MARKETPLACE_REMEMBER_COOKIE_SECURE", "1") == "1"

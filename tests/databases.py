@@ -13,7 +13,9 @@ from sqlalchemy.engine import make_url
 
 SERVER_URI = os.environ.get("MARKETPLACE_TEST_DATABASE_URI")
 ON_POSTGRES = bool(SERVER_URI)
-SCHEMA_TEMPLATE = "yizhi_test_schema"
+# One template per pytest-xdist worker ("gw0", "gw1"; "main" without xdist): a worker drops and rebuilds its
+# own at start, and PostgreSQL refuses to clone a template that another session is connected to.
+SCHEMA_TEMPLATE = "yizhi_test_schema_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 _admin = None
 _schema_ready = False

@@ -1,9 +1,12 @@
 """The analyzer: Chinese technical terms, mixed Chinese/English, stop words, positions."""
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import Phrase, Term
 
 from marketplace.matching.analysis import ChineseTokenizer, terms
 from marketplace.matching.documents import make_schema
+
+pytestmark = pytest.mark.engine_neutral  # no database
 
 
 def test_domain_terms_stay_whole():

@@ -39,9 +39,16 @@ def page(browser, live_server):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.dialogs = dialogs  # any alert() fired by injected script shows up here
+    # Chromium reports each resource, inline script, handler or style attribute that the
+    # Content-Security-Policy refuses as a console message; no page of ours may cause one.
+    violations = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    page.csp_violations = violations
     page.set_default_timeout(10000)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations"
 
 
 def pytest_collection_modifyitems(items):

@@ -37,8 +37,6 @@ MARKER_PAYLOADS = [
     "';window.__xss=1;//",
     '<style>@import "javascript:window.__xss=1";</style><body onload="window.__xss=1">',
 ]
-# The only event-handler attributes the templates write: confirm() prompts on buttons and forms.
-APP_HANDLER = re.compile(r"^return confirm\('[^'<>]*'\)$")
 
 DOM_CHECK = """() => {
   const handlers = [], urls = [];
@@ -162,9 +160,8 @@ def _visit(page, url, problems):
     found = page.evaluate(DOM_CHECK)
     if found["marker"] is not None:
         problems.append(f"{url}: window.__xss was set")
-    bad = [h for h in found["handlers"] if not APP_HANDLER.match(h[2])]
-    if bad:
-        problems.append(f"{url}: injected event handlers {bad[:3]}")
+    if found["handlers"]:  # the templates write none (CSP: behaviour lives in static/js)
+        problems.append(f"{url}: event handler attributes {found['handlers'][:3]}")
     if found["urls"]:
         problems.append(f"{url}: javascript: URLs {found['urls'][:3]}")
     if found["iframes"]:

@@ -1,0 +1,39 @@
+// Registration form: the organisation list follows the chosen role; "new organisation" shows its fields.
+// The choices per role come from the form's data-org-options attribute (JSON).
+(function () {
+  "use strict";
+  var form = document.getElementById("register-form");
+  if (!form) { return; }
+  var options = JSON.parse(form.getAttribute("data-org-options") || "{}");
+  var select = document.getElementById("org_id");
+  var kind = document.getElementById("org_kind");
+  function fillOrgs(role) {
+    var current = select.value;
+    select.innerHTML = "";
+    (options[role] || []).forEach(function (pair) {
+      var opt = document.createElement("option");
+      opt.value = pair[0]; opt.textContent = pair[1];
+      if (String(pair[0]) === current) { opt.selected = true; }
+      select.appendChild(opt);
+    });
+    Array.prototype.forEach.call(kind.options, function (opt) {
+      opt.disabled = (role === "enterprise") !== (opt.value === "enterprise");
+    });
+    if (kind.selectedOptions[0] && kind.selectedOptions[0].disabled) {
+      kind.value = role === "enterprise" ? "enterprise" : "university";
+    }
+  }
+  function showOrgMode() {
+    var mode = form.querySelector("input[name=org_mode]:checked");
+    var isNew = mode && mode.value === "new";
+    document.getElementById("org-existing").hidden = isNew;
+    document.getElementById("org-new").hidden = !isNew;
+  }
+  form.querySelectorAll("input[name=role]").forEach(function (r) {
+    r.addEventListener("change", function () { fillOrgs(r.value); });
+  });
+  form.querySelectorAll("input[name=org_mode]").forEach(function (r) { r.addEventListener("change", showOrgMode); });
+  var role = form.querySelector("input[name=role]:checked");
+  fillOrgs(role ? role.value : "researcher");
+  showOrgMode();
+}());
