@@ -1,7 +1,7 @@
 """sessions and tokens: user.session_version, api_token expiry/revocation/name, login_attempt
 
 Revision ID: 5e55a0c1d2b3
-Revises: 074348b7c5f7
+Revises: b7c1e0a4d9f2
 Create Date: 2026-11-28 09:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '5e55a0c1d2b3'
-down_revision = '074348b7c5f7'
+down_revision = 'b7c1e0a4d9f2'
 branch_labels = None
 depends_on = None
 
