@@ -19,6 +19,7 @@ def create_app(config=None):
         static_folder=os.path.join(root, "static"),
     )
     register_config(app, config)
+    register_limits(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors_and_templating(app)
@@ -39,6 +40,13 @@ def register_config(app, config):
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start in production with the default secret key: set MARKETPLACE_SECRET_KEY")
+
+
+def register_limits(app):
+    """Body size, JSON shape and integer ranges: first, so nothing reads a request before its checks."""
+    from . import limits
+
+    limits.init_app(app)
 
 
 def register_extensions(app):

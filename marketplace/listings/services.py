@@ -6,13 +6,14 @@ challenges/services.py on the same helper.
 from decimal import Decimal, InvalidOperation
 
 from ..extensions import db
+from ..limits import MAX_PAGE
 from ..matching import index
 from ..models import Achievement, Demand, Organization
 from ..models.listings import (ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES, PATENT_TYPES, PUBLIC_STATES)
 from ..notifications.services import notify
-from ..text import (DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text, sanitize_html, split_keywords,
-                    split_modes)
-from ..timeutil import end_of_local_day_utc, utcnow
+from ..text import (DESCRIPTION_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text,
+                    keywords_error, sanitize_html, split_keywords, split_modes, too_long)
+from ..timeutil import end_of_local_day_utc, local_today, utcnow
 from ..validators import normalize_patent_no
 from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
 
@@ -27,6 +28,9 @@ REVIEW_TRANSITIONS = {
 }
 MACHINES = {kind: StateMachine(kind, REVIEW_TRANSITIONS) for kind in KINDS}
 EDITABLE_STATES = ("draft", "rejected")
+MODES_INPUT_MAX = 100
+MONEY_TEXT_MAX = 30  # "9,999,999,999.99" and then some: longer is not an amount
+DEADLINE_MAX_YEARS = 5  # a challenge deadline further ahead than this is a typo (9999-12-31)
 
 
 def model_for(kind):
@@ -92,7 +96,10 @@ def get_visible(kind, listing_id, user):
 # ---------------------------------------------------------------- validation
 
 def _decimal(value, label, errors, key):
-    if value in (None, ""):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)) or len(str(value)) > MONEY_TEXT_MAX:
+        errors[key] = f"{label}必须是数字（万元），例如 \"12.5\""
         return None
     try:
         amount = Decimal(str(value).replace(",", "").strip())
@@ -106,12 +113,10 @@ def _decimal(value, label, errors, key):
 
 
 def _plain(data, key, label, errors):
-    """The value as text: numbers (spreadsheets, JSON) become text, other types are refused."""
+    """The value as text; any other JSON type (number, list, object, bool) is refused."""
     value = data.get(key)
     if value is None:
         return ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return str(value)
     if not isinstance(value, str):
         errors[key] = f"{label}必须是文本"
         return ""
@@ -123,16 +128,22 @@ def _text(data, key, label, limit, errors, required=False):
     if required and not value:
         errors[key] = f"请填写{label}"
     elif len(value) > limit:
-        errors[key] = f"{label}不能超过 {limit} 个字符（当前 {len(value)} 个）"
+        errors[key] = too_long(value, label, limit)
     return value
 
 
 def _html(data, key, label, errors, required=False):
-    value = sanitize_html(_plain(data, key, label, errors))
+    """Rich text: the length is checked on the input before sanitizing (bleach's work grows with it), and
+    again on the sanitized HTML that is stored (escaping can lengthen it)."""
+    raw = _plain(data, key, label, errors)
+    if len(raw) > DESCRIPTION_MAX:
+        errors[key] = too_long(raw, label, DESCRIPTION_MAX)
+        return ""
+    value = sanitize_html(raw)
     if required and not html_to_text(value).strip():
         errors[key] = f"请填写{label}"
     elif len(value) > DESCRIPTION_MAX:
-        errors[key] = f"{label}不能超过 {DESCRIPTION_MAX} 个字符"
+        errors[key] = f"{label}不能超过 {DESCRIPTION_MAX} 个字符（清理格式后 {len(value)} 个）"
     return value
 
 
@@ -143,11 +154,44 @@ def _choice(data, key, label, choices, errors, default=None):
     return value
 
 
-def _keywords(data):
+def _keywords(data, errors):
+    """Keywords as text (separated by 、 , ; or spaces) or a list of texts; too many or too long is refused."""
     raw = data.get("keywords")
+    if raw is None:
+        return ""
     if isinstance(raw, (list, tuple)):
-        raw = ",".join(str(k) for k in raw)
-    return ",".join(split_keywords(raw if isinstance(raw, str) else str(raw or "")))
+        if len(raw) > KEYWORDS_MAX or not all(isinstance(k, str) for k in raw):
+            errors["keywords"] = (f"关键词最多 {KEYWORDS_MAX} 个" if len(raw) > KEYWORDS_MAX
+                                  else "关键词必须是文本或文本列表")
+            return ""
+        raw = ",".join(raw)
+    elif not isinstance(raw, str):
+        errors["keywords"] = "关键词必须是文本或文本列表"
+        return ""
+    problem = too_long(raw, "关键词", KEYWORDS_INPUT_MAX)
+    words = [] if problem else split_keywords(raw)
+    problem = problem or keywords_error(words)
+    if problem:
+        errors["keywords"] = problem
+        return ""
+    return ",".join(words)
+
+
+def _modes(data, errors):
+    raw = data.get("modes")
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, str) and len(raw) <= MODES_INPUT_MAX:
+        modes = split_modes(raw)
+    elif isinstance(raw, (list, tuple)) and len(raw) <= len(MODES) and all(isinstance(m, str) for m in raw):
+        modes = [m.strip() for m in raw]
+    else:
+        errors["modes"] = f"交易方式应为以下几项中的若干项：{'、'.join(MODES)}"
+        return ""
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        errors["modes"] = f"交易方式无效：{'、'.join(bad)}；可选：{'、'.join(MODES)}"
+    return ",".join(dict.fromkeys(modes))
 
 
 def clean_achievement(data):
@@ -162,16 +206,9 @@ def clean_achievement(data):
         "type": _choice(data, "type", "成果类型", ACHIEVEMENT_TYPES, errors, default="其他"),
         "maturity": _choice(data, "maturity", "成熟度", MATURITIES, errors),
         "price": _decimal(data.get("price"), "参考价格", errors, "price"),
-        "keywords": _keywords(data),
+        "keywords": _keywords(data, errors),
     }
-    raw_modes = data.get("modes") or []
-    if not isinstance(raw_modes, (str, list, tuple)):
-        raw_modes = str(raw_modes)
-    modes = split_modes(raw_modes) if isinstance(raw_modes, str) else [str(m) for m in raw_modes]
-    bad = [m for m in modes if m not in MODES]
-    if bad:
-        errors["modes"] = f"交易方式无效：{'、'.join(bad)}；可选：{'、'.join(MODES)}"
-    values["modes"] = ",".join(dict.fromkeys(modes))
+    values["modes"] = _modes(data, errors)
     patent_no = _plain(data, "patent_no", "专利号", errors).strip()
     if patent_no and values["type"] in PATENT_TYPES:
         normalized = normalize_patent_no(patent_no)
@@ -194,7 +231,7 @@ def clean_demand(data):
         "indicators": _text(data, "indicators", "技术指标", DESCRIPTION_MAX, errors),
         "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
         "budget": _decimal(data.get("budget"), "预算", errors, "budget"),
-        "keywords": _keywords(data),
+        "keywords": _keywords(data, errors),
         "is_challenge": _truthy(data.get("is_challenge")),
         "eligibility": _text(data, "eligibility", "申报条件", SUMMARY_MAX, errors),
     }
@@ -206,6 +243,8 @@ def clean_demand(data):
         deadline = _date(data.get("deadline"), errors)
         if deadline is None and "deadline" not in errors:
             errors["deadline"] = "揭榜挂帅需填写截止日期"
+        elif deadline is not None and deadline.year > local_today().year + DEADLINE_MAX_YEARS:
+            errors["deadline"] = f"截止日期不能晚于 {local_today().year + DEADLINE_MAX_YEARS} 年底"
         elif deadline is not None:
             values["deadline"] = end_of_local_day_utc(deadline)
             if values["deadline"] <= utcnow():
@@ -295,6 +334,8 @@ def reject_listing(listing, admin, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("驳回必须填写原因", {"reason": "请填写驳回原因"})
+    if len(reason) > SUMMARY_MAX:
+        raise ValidationFailed(too_long(reason, "驳回原因", SUMMARY_MAX), {"reason": f"不能超过 {SUMMARY_MAX} 个字符"})
     event = MACHINES[listing.kind].apply(listing, "reject", admin, reason)
     listing.reject_reason = reason
     notify(listing.owner, "listing_rejected", f"您的{listing.kind_label}《{listing.title}》未通过审核：{reason}"[:500],
@@ -316,7 +357,7 @@ def _url(listing):
 
 # ---------------------------------------------------------------- queries
 
-MAX_PAGE = 100000
+
 SORTS = {"newest": "published_at", "price": "price", "budget": "budget", "deadline": "deadline"}
 
 
