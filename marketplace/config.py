@@ -35,4 +35,6 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    # Session cookies only over HTTPS; MARKETPLACE_SESSION_COOKIE_SECURE=0 serves plain HTTP (behind a proxy
+    # that terminates TLS elsewhere, or a local check such as `make bench-dos`).
     SESSION_COOKIE_SECURE = os.environ.get("MARKETPLACE_SESSION_COOKIE_SECURE", "1") == "1"

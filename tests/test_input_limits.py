@@ -1,7 +1,6 @@
 """Bounded work per request and bad input never a 500 (issue #8): body size, JSON depth and text, text
 lengths before sanitizing, keyword limits, integer ranges, ids, dates and types. One test per attack."""
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -118,11 +117,10 @@ def test_nul_escape_deep_inside_json_is_still_refused(client, make, token):
 
 @pytest.mark.parametrize("body", ["[1, 2]", '"text"', "5", "null"])
 def test_non_object_json_body_is_400(client, make, token, body):
-    headers = token(make.user("researcher"))
-    for url in ("/api/v1/achievements", "/api/v1/deals", "/api/v1/tokens"):
+    for url, role in (("/api/v1/tokens", None), ("/api/v1/achievements", "researcher"), ("/api/v1/deals", "broker")):
+        headers = token(make.user(role)) if role else {}
         response = client.post(url, data=body, content_type="application/json", headers=headers)
-        assert_json_error(response, 400 if url != "/api/v1/deals" else response.status_code)
-        assert response.status_code in (400, 403)
+        assert_json_error(response, 400, "invalid")
 
 
 # ---------------------------------------------------------------- text lengths and keywords
