@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-postgres install lock chromium postgresql bench eval clean
+.PHONY: run test test-postgres install lock chromium postgresql bench bench-dos eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ test-postgres: install postgresql
 
 bench: install
 	$(BIN)/python -m bench.speed
+
+# The site under hostile requests: gunicorn -w 2 in production mode on a free loopback port (bench/dos.py).
+bench-dos: install
+	$(BIN)/python -m bench.dos
 
 eval: install
 	$(BIN)/python -m bench.evaluate

@@ -20,6 +20,7 @@ def create_app(config=None):
         static_folder=os.path.join(root, "static"),
     )
     register_config(app, config)
+    register_limits(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors_and_templating(app)
@@ -43,6 +44,13 @@ def register_config(app, config):
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"))
     if app.config["PRODUCTION"] and not app.config["TRUSTED_HOSTS"]:
         raise RuntimeError("Refusing to start in production without MARKETPLACE_TRUSTED_HOSTS (the public host names)")
+
+
+def register_limits(app):
+    """Body size, JSON shape and integer ranges: first, so nothing reads a request before its checks."""
+    from . import limits
+
+    limits.init_app(app)
 
 
 def register_extensions(app):

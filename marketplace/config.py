@@ -16,7 +16,14 @@ class Config:
     # A pairing at least this strong (0..1, see matching/matcher.py) is pushed to the other side's owner.
     # On the CSL evaluation ~85% of true pairs score above 0.3, and 90% of wrong top-3 candidates below 0.18.
     PUSH_MIN_SCORE = 0.3
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Request bodies (marketplace/limits.py), checked before anything parses them; a longer one is a 413.
+    # The largest valid listing is ~42,000 characters: ~260 KB as JSON with every CJK character escaped
+    # (\uXXXX), ~380 KB as a URL-encoded form. Uploads get their own limit by endpoint.
+    MAX_JSON_BODY = 512 * 1024
+    MAX_FORM_BODY = 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    BODY_LIMITS = {"imports.upload": 10 * 1024 * 1024}
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # a backstop; limits.py sets each request's own limit
     PRODUCTION = False
     TIMEZONE = "Asia/Shanghai"
     # Cookies: not sent on cross-site subrequests or POSTs (Lax), never readable by scripts.
@@ -31,7 +38,6 @@ class Config:
 
     # Sessions and tokens (accounts/throttle.py, accounts/tokens.py, security.py).
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's generate_password_hash method
-    SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_HTTPONLY = True

@@ -11,6 +11,10 @@ ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
 TITLE_MAX = 200
 SUMMARY_MAX = 2000
 DESCRIPTION_MAX = 20000
+KEYWORD_MAX = 50  # characters in one keyword
+KEYWORDS_MAX = 30  # keywords on one listing (the official lists have up to 21)
+KEYWORDS_INPUT_MAX = 1000  # characters typed into the keywords field, separators included
+KEYWORDS_TOTAL_MAX = 500  # the keywords joined by "," (the column's size)
 
 _KEYWORD_SPLIT = re.compile(r"[、,，;；\s]+")
 _MODE_SPLIT = re.compile(r"[、,，;；]+")
@@ -31,13 +35,27 @@ def html_to_text(html):
 
 
 def split_keywords(text):
-    """Keywords separated by 、 , ; or spaces; duplicates dropped, order kept."""
-    seen = []
-    for word in _KEYWORD_SPLIT.split(text or ""):
-        word = word.strip()
-        if word and word not in seen:
-            seen.append(word[:50])
-    return seen[:20]
+    """Keywords separated by 、 , ; or spaces; duplicates dropped, order kept (linear: a dict keeps order).
+    Nothing is cut here: callers refuse what is too long or too many."""
+    return list(dict.fromkeys(word for word in _KEYWORD_SPLIT.split(text or "") if word))
+
+
+def too_long(value, label, limit):
+    """The refusal message when value is longer than limit characters, else None. Check input with it
+    BEFORE any costly step (sanitizing, splitting), so the work per request stays bounded."""
+    if len(value) > limit:
+        return f"{label}不能超过 {limit} 个字符（当前 {len(value)} 个）"
+    return None
+
+
+def keywords_error(words):
+    """The refusal message for a list of keywords that breaks a limit, else None."""
+    if len(words) > KEYWORDS_MAX:
+        return f"关键词最多 {KEYWORDS_MAX} 个（当前 {len(words)} 个）"
+    longer = [word for word in words if len(word) > KEYWORD_MAX]
+    if longer:
+        return f"每个关键词不能超过 {KEYWORD_MAX} 个字符：“{longer[0][:KEYWORD_MAX]}…”"
+    return too_long(",".join(words), "关键词总长度", KEYWORDS_TOTAL_MAX)
 
 
 def split_modes(text):

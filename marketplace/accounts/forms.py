@@ -6,6 +6,7 @@ from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, Radio
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..limits import db_int
 from ..models.accounts import ORG_KINDS, ORG_TAGS
 from .services import ORG_DESCRIPTION_MAX, PASSWORD_MAX, PASSWORD_MIN
 
@@ -27,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
 def int_or_zero(value):
     """Coerce a select's value; junk becomes 0 ("nothing chosen") instead of an English WTForms error."""
     try:
-        return int(value)
+        return db_int(value)  # an id the database can hold (a bigger one would be a 500 at the lookup)
     except (TypeError, ValueError):
         return 0
 

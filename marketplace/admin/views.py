@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..accounts import services as accounts
 from ..accounts.forms import attach_errors, select_choices
 from ..extensions import db
+from ..limits import page_arg
 from ..forms import EmptyForm
 from ..listings import services as listings
 from ..models.accounts import ROLES
@@ -99,7 +100,7 @@ ORG_FILTERS = {"verified": True, "unverified": False}
 @bp.route("/admin/organizations")
 def organizations():
     status = request.args.get("status", "")
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = services.organizations(ORG_FILTERS.get(status), page=max(page, 1))
     return render_template("admin/organizations.html", pagination=pagination, status=status, form=EmptyForm())
 
@@ -131,7 +132,7 @@ def unverify_organization(org_id):
 
 def _render_users(form, status=200):
     role = request.args.get("role", "")
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = services.users(role or None, page=max(page, 1))
     return render_template("admin/users.html", pagination=pagination, role=role, roles=ROLES,
                            create_form=form, form=EmptyForm()), status

@@ -7,6 +7,7 @@ from flask_login import AnonymousUserMixin
 from ..accounts import services as accounts
 from ..accounts import tokens
 from ..extensions import db
+from ..limits import MAX_PAGE
 from ..timeutil import utcnow
 from ..workflow import DomainError, ValidationFailed
 
@@ -92,6 +93,6 @@ def paging():
         per_page = int(request.args.get("per_page", 20))
     except ValueError:
         raise ValidationFailed("page 和 per_page 必须是整数") from None
-    if page < 1 or not 1 <= per_page <= 100:
-        raise ValidationFailed("page 必须 ≥ 1，per_page 必须在 1 到 100 之间")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
+        raise ValidationFailed(f"page 必须在 1 到 {MAX_PAGE} 之间，per_page 必须在 1 到 100 之间")
     return page, per_page

@@ -5,7 +5,7 @@ from ..extensions import db
 from ..models import Application
 from ..models.challenges import DECLINE_REASONS
 from ..notifications.services import notify
-from ..text import DESCRIPTION_MAX, SUMMARY_MAX, html_to_text, sanitize_html
+from ..text import DESCRIPTION_MAX, SUMMARY_MAX, html_to_text, sanitize_html, too_long
 from ..timeutil import utcnow
 from ..workflow import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from .services import (APPLICATION_MACHINE, CHALLENGE_MACHINE, OPEN_APPLICATION_STATES, Conflict,
@@ -21,11 +21,15 @@ AUTO_DECLINE_REASON = "已选定其他团队"
 def clean_application(data):
     """Validate proposal (rich text), quote (万元), team and plan; raise ValidationFailed."""
     errors = {}
-    proposal = sanitize_html(str(data.get("proposal") or ""))
-    if not html_to_text(proposal).strip():
+    raw = str(data.get("proposal") or "")
+    too_big = too_long(raw, "技术方案", DESCRIPTION_MAX)  # checked before bleach, whose work grows with input
+    proposal = "" if too_big else sanitize_html(raw)
+    if too_big:
+        errors["proposal"] = too_big
+    elif not html_to_text(proposal).strip():
         errors["proposal"] = "请填写技术方案"
     elif len(proposal) > DESCRIPTION_MAX:
-        errors["proposal"] = f"技术方案不能超过 {DESCRIPTION_MAX} 个字符"
+        errors["proposal"] = f"技术方案不能超过 {DESCRIPTION_MAX} 个字符（清理格式后 {len(proposal)} 个）"
     team = str(data.get("team") or "").strip()
     if len(team) > SUMMARY_MAX:
         errors["team"] = f"团队介绍不能超过 {SUMMARY_MAX} 个字符（当前 {len(team)} 个）"
@@ -44,6 +48,9 @@ def _quote(value, errors):
         return None
     if isinstance(value, float):
         value = repr(value)
+    if isinstance(value, bool) or len(str(value)) > 30:
+        errors["quote"] = "报价必须是数字（万元）"
+        return None
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):

@@ -3,6 +3,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from ..forms import EmptyForm
+from ..limits import page_arg
 from ..models.challenges import DECLINE_REASONS
 from ..models.listings import CHALLENGE_STATES
 from ..security import role_required
@@ -126,7 +127,7 @@ def admin_overview():
     status = request.args.get("status") or None
     if status not in CHALLENGE_STATES and status not in ("draft", "pending", "rejected", "archived"):
         status = None
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = services.admin_overview(status, page, current_app.config.get("PER_PAGE", 12) * 2)
     counts = services.status_counts([d.id for d in pagination.items])
     return render_template("challenges/admin.html", pagination=pagination, counts=counts, status=status,

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Milestone
 from ..notifications.services import notify
 from ..text import SUMMARY_MAX, TITLE_MAX
+from ..timeutil import local_today
 from ..workflow import InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
 from .services import application_url, is_owner, manage_url, winner
 
@@ -49,10 +50,14 @@ def _date(value, errors):
     if isinstance(value, date):
         return value
     try:
-        return datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+        day = datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
     except ValueError:
         errors["due_on"] = "日期格式应为 YYYY-MM-DD"
         return None
+    if day.year > local_today().year + 10:
+        errors["due_on"] = f"计划完成日期不能晚于 {local_today().year + 10} 年底"
+        return None
+    return day
 
 
 def add_milestone(demand, user, data):

@@ -157,7 +157,9 @@ def decline_open_applications(demand, actor, reason, exclude=None, notify_each=F
 def close_challenge(demand, user, note=None):
     """Close applications early: published → reviewing."""
     _require_owner(demand, user)
-    event = CHALLENGE_MACHINE.apply(demand, "close", user, (note or "").strip() or "发榜方提前截止征集")
+    note = (note or "").strip()
+    _check_length(note, "说明")
+    event = CHALLENGE_MACHINE.apply(demand, "close", user, note or "发榜方提前截止征集")
     notify_many(applicants(demand), "challenge_closed",
                 f"揭榜挂帅《{demand.title}》已提前截止征集，进入评审阶段", detail_url(demand))
     return event

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
 from ..extensions import db
+from ..limits import page_arg
 from ..forms import EmptyForm
 from ..listings.panels import panel_provider
 from ..security import role_required
@@ -87,7 +88,7 @@ def challenge_list():
     tab = request.args.get("tab", "open")
     if tab not in services.TABS:
         tab = "open"
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = services.browse_challenges(tab, page, current_app.config.get("PER_PAGE", 12))
     counts = services.applicant_counts([d.id for d in pagination.items])
     return render_template("challenges/list.html", pagination=pagination, counts=counts, tab=tab,

@@ -12,6 +12,7 @@ from .parsing import parse_choice, parse_text
 # Leads leave the queue through the state-machine helper, so two brokers cannot convert one twice.
 ENQUIRY_MACHINE = StateMachine("enquiry", {"convert": (("open",), "converted", "转为交易"),
                                            "close": (("open",), "closed", "关闭意向")})
+CLOSE_NOTE_MAX = 500
 
 
 def can_enquire(user):
@@ -49,7 +50,11 @@ def close_enquiry(enquiry_id, actor, note=None):
     enquiry = db.session.get(Enquiry, enquiry_id)
     if enquiry is None:
         raise NotFound("该意向不存在")
-    event = ENQUIRY_MACHINE.apply(enquiry, "close", actor, (note or "").strip()[:500] or None)
+    errors = {}
+    note = parse_text(note, "关闭说明", "note", errors, CLOSE_NOTE_MAX, required=False)
+    if errors:
+        raise ValidationFailed(errors["note"], errors)
+    event = ENQUIRY_MACHINE.apply(enquiry, "close", actor, note)
     notify(enquiry.user, "enquiry_closed", f"您对《{enquiry.achievement.title}》的合作意向已关闭",
            f"/achievements/{enquiry.achievement_id}")
     return event

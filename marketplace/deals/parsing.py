@@ -5,10 +5,12 @@ Shared by the forms' views and the API, so both refuse the same input the same w
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ..limits import json_id
 from ..timeutil import local_today
 
 AMOUNT_MAX = Decimal("10000000000")  # 100 亿万元: beyond any real contract, inside Numeric(12, 2)
 CENT = Decimal("0.01")
+EARLIEST_DATE = date(1980, 1, 1)  # before the technology-contract registration system
 
 
 def parse_amount(value, label, key, errors, required=True):
@@ -17,7 +19,7 @@ def parse_amount(value, label, key, errors, required=True):
         if required:
             errors[key] = f"请填写{label}（万元）"
         return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)) or len(str(value)) > 30:
         errors[key] = f"{label}必须是数字（万元），例如 \"12.50\""
         return None
     try:
@@ -57,6 +59,9 @@ def parse_date(value, label, key, errors, required=True, not_after_today=True):
     if not_after_today and day > local_today():
         errors[key] = f"{label}不能晚于今天"
         return None
+    if day < EARLIEST_DATE or day.year > local_today().year + 10:
+        errors[key] = f"{label}超出合理范围（{EARLIEST_DATE.year} 年至今后十年）"
+        return None
     return day
 
 
@@ -86,18 +91,10 @@ def parse_choice(value, label, key, errors, choices):
 
 
 def parse_id(value, label, key, errors):
-    """An optional integer id from JSON or a query string."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        errors[key] = f"{label}必须是整数"
-        return None
+    """An optional id from JSON or a query string: an integer or a string of digits within the database's
+    range (limits.json_id); a float (1.7, 1e30), a bool or a list is refused, never rounded."""
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        errors[key] = f"{label}必须是整数"
+        return json_id(value)
+    except ValueError:
+        errors[key] = f"{label}必须是正整数编号"
         return None
-    if number < 1:
-        errors[key] = f"{label}必须是正整数"
-        return None
-    return number

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
 from ..extensions import db
+from ..limits import page_arg
 from ..forms import EmptyForm
 from ..listings.panels import panel_provider
 from ..models import Achievement, Enquiry, Match
@@ -50,7 +51,7 @@ def board():
 @bp.route("/deals/leads")
 @role_required("broker", "admin")
 def leads():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template("deals/leads.html", enquiries=queries.open_enquiries(),
                            matches=queries.proposed_matches(page), form=EmptyForm())
 
@@ -63,7 +64,7 @@ def close_enquiry(enquiry_id):
             enquiries.close_enquiry(enquiry_id, current_user, request.form.get("note"))
             db.session.commit()
             flash("意向已关闭", "success")
-        except InvalidTransition as err:
+        except (InvalidTransition, ValidationFailed) as err:
             db.session.rollback()
             flash(err.message, "warning")
     return redirect(url_for("deals.leads"))

@@ -6,11 +6,21 @@ which answers in Chinese for the form, the API and the importer alike.
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES
-from ..text import DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX
+from .cleaning import MONEY_TEXT_MAX
+from ..text import DESCRIPTION_MAX, KEYWORD_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX
 from ..timeutil import to_local
+
+
+KEYWORDS_HELP = f"用顿号、逗号或空格分隔，最多 {KEYWORDS_MAX} 个，每个不超过 {KEYWORD_MAX} 个字"
+
+
+def _max(label, limit):
+    """The service's length limit (services.clean_*), checked by the form too, with the same words."""
+    return Length(max=limit, message=f"{label}不能超过 {limit} 个字符（当前 %(length)d 个）")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,21 +57,22 @@ class ListingForm(FlaskForm):
 
 
 class AchievementForm(ListingForm):
-    title = StringField("成果名称", render_kw={"required": True},
+    title = StringField("成果名称", render_kw={"required": True}, validators=[_max("成果名称", TITLE_MAX)],
                         description=f"不超过 {TITLE_MAX} 个字")
-    summary = TextAreaField("成果简介", render_kw={"rows": 3, "required": True},
+    summary = TextAreaField("成果简介", render_kw={"rows": 3, "required": True}, validators=[_max("成果简介", SUMMARY_MAX)],
                             description=f"一段话的公开简介，纯文本，不超过 {SUMMARY_MAX} 字")
-    description = TextAreaField("详细介绍", render_kw={"rows": 8},
+    description = TextAreaField("详细介绍", render_kw={"rows": 8}, validators=[_max("详细介绍", DESCRIPTION_MAX)],
                                 description=f"可使用简单的 HTML 格式（段落、列表、表格），不超过 {DESCRIPTION_MAX} 字")
-    details = TextAreaField("非公开详情", render_kw={"rows": 5},
+    details = TextAreaField("非公开详情", render_kw={"rows": 5}, validators=[_max("非公开详情", DESCRIPTION_MAX)],
                             description="仅登录的企业用户、技术经纪人可见，如关键技术参数、合作条件")
     field = SelectField("技术领域", choices=_choices(FIELDS), validate_choice=False)
     type = SelectField("成果类型", choices=_choices(ACHIEVEMENT_TYPES), validate_choice=False)
-    patent_no = StringField("专利号 / 登记号", description="发明专利、实用新型、外观设计请填写申请号，如 201710601862.3")
+    patent_no = StringField("专利号 / 登记号", validators=[_max("专利号", 40)],
+                            description="发明专利、实用新型、外观设计请填写申请号，如 201710601862.3")
     maturity = SelectField("成熟度", choices=_choices(MATURITIES, blank="请选择"), validate_choice=False)
     modes = MultiCheckboxField("交易方式", choices=_choices(MODES), validate_choice=False)
-    price = StringField("参考价格（万元）", description="留空表示面议")
-    keywords = StringField("关键词", description="用顿号、逗号或空格分隔，最多 20 个")
+    price = StringField("参考价格（万元）", validators=[_max("参考价格", MONEY_TEXT_MAX)], description="留空表示面议")
+    keywords = StringField("关键词", validators=[_max("关键词", KEYWORDS_INPUT_MAX)], description=KEYWORDS_HELP)
 
     def fill_from(self, listing):
         for name in ("title", "summary", "description", "details", "field", "type", "patent_no", "maturity"):
@@ -72,19 +83,19 @@ class AchievementForm(ListingForm):
 
 
 class DemandForm(ListingForm):
-    title = StringField("需求名称", render_kw={"required": True},
+    title = StringField("需求名称", render_kw={"required": True}, validators=[_max("需求名称", TITLE_MAX)],
                         description=f"不超过 {TITLE_MAX} 个字")
-    description = TextAreaField("需求描述", render_kw={"rows": 8},
+    description = TextAreaField("需求描述", render_kw={"rows": 8}, validators=[_max("需求描述", DESCRIPTION_MAX)],
                                 description=f"可使用简单的 HTML 格式，不超过 {DESCRIPTION_MAX} 字")
-    indicators = TextAreaField("技术指标", render_kw={"rows": 4})
+    indicators = TextAreaField("技术指标", render_kw={"rows": 4}, validators=[_max("技术指标", DESCRIPTION_MAX)])
     field = SelectField("技术领域", choices=_choices(FIELDS), validate_choice=False)
-    budget = StringField("预算（万元）", description="留空表示面议")
-    keywords = StringField("关键词", description="用顿号、逗号或空格分隔，最多 20 个")
+    budget = StringField("预算（万元）", validators=[_max("预算", MONEY_TEXT_MAX)], description="留空表示面议")
+    keywords = StringField("关键词", validators=[_max("关键词", KEYWORDS_INPUT_MAX)], description=KEYWORDS_HELP)
     is_challenge = BooleanField("作为揭榜挂帅榜单发布")
-    bounty = StringField("悬赏金额（万元）", description="揭榜挂帅必填")
-    deadline = StringField("揭榜截止日期", render_kw={"type": "date"},
+    bounty = StringField("悬赏金额（万元）", validators=[_max("悬赏金额", MONEY_TEXT_MAX)], description="揭榜挂帅必填")
+    deadline = StringField("揭榜截止日期", render_kw={"type": "date"}, validators=[_max("揭榜截止日期", 20)],
                            description="揭榜挂帅必填，截止到当天 24 时（北京时间）")
-    eligibility = TextAreaField("申报条件", render_kw={"rows": 3})
+    eligibility = TextAreaField("申报条件", render_kw={"rows": 3}, validators=[_max("申报条件", SUMMARY_MAX)])
 
     def fill_from(self, listing):
         for name in ("title", "description", "indicators", "field", "eligibility"):

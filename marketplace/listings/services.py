@@ -3,18 +3,16 @@
 One state machine serves both kinds; challenge states beyond `published` live in
 challenges/services.py on the same helper.
 """
-from decimal import Decimal, InvalidOperation
-
 from ..extensions import db
+from ..limits import MAX_PAGE
 from ..matching import index
 from ..models import Achievement, Demand, Organization
-from ..models.listings import (ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES, PATENT_TYPES, PUBLIC_STATES)
+from ..models.listings import PUBLIC_STATES
 from ..notifications.services import notify
-from ..text import (DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text, sanitize_html, split_keywords,
-                    split_modes)
-from ..timeutil import end_of_local_day_utc, utcnow
-from ..validators import normalize_patent_no
+from ..text import SUMMARY_MAX, too_long
+from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
+from .cleaning import CLEANERS, clean_achievement, clean_demand  # noqa: F401  (the importer's entry points)
 
 KINDS = {"achievement": Achievement, "demand": Demand}
 
@@ -89,157 +87,6 @@ def get_visible(kind, listing_id, user):
     return listing
 
 
-# ---------------------------------------------------------------- validation
-
-def _decimal(value, label, errors, key):
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        errors[key] = f"{label}必须是数字（万元）"
-        return None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("10000000000"):
-        errors[key] = f"{label}必须是非负数且不超过 100 亿万元"
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def _plain(data, key, label, errors):
-    """The value as text: numbers (spreadsheets, JSON) become text, other types are refused."""
-    value = data.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        errors[key] = f"{label}必须是文本"
-        return ""
-    return value
-
-
-def _text(data, key, label, limit, errors, required=False):
-    value = _plain(data, key, label, errors).strip()
-    if required and not value:
-        errors[key] = f"请填写{label}"
-    elif len(value) > limit:
-        errors[key] = f"{label}不能超过 {limit} 个字符（当前 {len(value)} 个）"
-    return value
-
-
-def _html(data, key, label, errors, required=False):
-    value = sanitize_html(_plain(data, key, label, errors))
-    if required and not html_to_text(value).strip():
-        errors[key] = f"请填写{label}"
-    elif len(value) > DESCRIPTION_MAX:
-        errors[key] = f"{label}不能超过 {DESCRIPTION_MAX} 个字符"
-    return value
-
-
-def _choice(data, key, label, choices, errors, default=None):
-    value = _plain(data, key, label, errors).strip() or default
-    if value is not None and value not in choices:
-        errors[key] = f"{label}无效，可选：{'、'.join(choices)}"
-    return value
-
-
-def _keywords(data):
-    raw = data.get("keywords")
-    if isinstance(raw, (list, tuple)):
-        raw = ",".join(str(k) for k in raw)
-    return ",".join(split_keywords(raw if isinstance(raw, str) else str(raw or "")))
-
-
-def clean_achievement(data):
-    """Validate a dict of achievement fields (English names of DESIGN §6); raise ValidationFailed."""
-    errors = {}
-    values = {
-        "title": _text(data, "title", "成果名称", TITLE_MAX, errors, required=True),
-        "summary": _text(data, "summary", "成果简介", SUMMARY_MAX, errors, required=True),
-        "description": _html(data, "description", "详细介绍", errors),
-        "details": _html(data, "details", "非公开详情", errors),
-        "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
-        "type": _choice(data, "type", "成果类型", ACHIEVEMENT_TYPES, errors, default="其他"),
-        "maturity": _choice(data, "maturity", "成熟度", MATURITIES, errors),
-        "price": _decimal(data.get("price"), "参考价格", errors, "price"),
-        "keywords": _keywords(data),
-    }
-    raw_modes = data.get("modes") or []
-    if not isinstance(raw_modes, (str, list, tuple)):
-        raw_modes = str(raw_modes)
-    modes = split_modes(raw_modes) if isinstance(raw_modes, str) else [str(m) for m in raw_modes]
-    bad = [m for m in modes if m not in MODES]
-    if bad:
-        errors["modes"] = f"交易方式无效：{'、'.join(bad)}；可选：{'、'.join(MODES)}"
-    values["modes"] = ",".join(dict.fromkeys(modes))
-    patent_no = _plain(data, "patent_no", "专利号", errors).strip()
-    if patent_no and values["type"] in PATENT_TYPES:
-        normalized = normalize_patent_no(patent_no)
-        if normalized is None:
-            errors["patent_no"] = "专利申请号格式或校验位不正确（例如 201710601862.3）"
-        patent_no = normalized or patent_no
-    elif len(patent_no) > 40:
-        errors["patent_no"] = "登记号不能超过 40 个字符"
-    values["patent_no"] = patent_no or None
-    if errors:
-        raise ValidationFailed("提交的内容有误，请修改后重试", errors)
-    return values
-
-
-def clean_demand(data):
-    errors = {}
-    values = {
-        "title": _text(data, "title", "需求名称", TITLE_MAX, errors, required=True),
-        "description": _html(data, "description", "需求描述", errors, required=True),
-        "indicators": _text(data, "indicators", "技术指标", DESCRIPTION_MAX, errors),
-        "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
-        "budget": _decimal(data.get("budget"), "预算", errors, "budget"),
-        "keywords": _keywords(data),
-        "is_challenge": _truthy(data.get("is_challenge")),
-        "eligibility": _text(data, "eligibility", "申报条件", SUMMARY_MAX, errors),
-    }
-    values["bounty"] = _decimal(data.get("bounty"), "悬赏金额", errors, "bounty")
-    values["deadline"] = None
-    if values["is_challenge"]:
-        if values["bounty"] is None and "bounty" not in errors:
-            errors["bounty"] = "揭榜挂帅需填写悬赏金额"
-        deadline = _date(data.get("deadline"), errors)
-        if deadline is None and "deadline" not in errors:
-            errors["deadline"] = "揭榜挂帅需填写截止日期"
-        elif deadline is not None:
-            values["deadline"] = end_of_local_day_utc(deadline)
-            if values["deadline"] <= utcnow():
-                errors["deadline"] = "截止日期必须晚于今天"
-    if errors:
-        raise ValidationFailed("提交的内容有误，请修改后重试", errors)
-    return values
-
-
-def _truthy(value):
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in ("1", "true", "yes", "y", "on", "是")
-
-
-def _date(value, errors):
-    from datetime import date, datetime
-
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
-    except ValueError:
-        errors["deadline"] = "日期格式应为 YYYY-MM-DD"
-        return None
-
-
-CLEANERS = {"achievement": clean_achievement, "demand": clean_demand}
-
-
 # ---------------------------------------------------------------- lifecycle
 
 def create_listing(kind, user, data, organization=None):
@@ -295,6 +142,8 @@ def reject_listing(listing, admin, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("驳回必须填写原因", {"reason": "请填写驳回原因"})
+    if len(reason) > SUMMARY_MAX:
+        raise ValidationFailed(too_long(reason, "驳回原因", SUMMARY_MAX), {"reason": f"不能超过 {SUMMARY_MAX} 个字符"})
     event = MACHINES[listing.kind].apply(listing, "reject", admin, reason)
     listing.reject_reason = reason
     notify(listing.owner, "listing_rejected", f"您的{listing.kind_label}《{listing.title}》未通过审核：{reason}"[:500],
@@ -316,7 +165,7 @@ def _url(listing):
 
 # ---------------------------------------------------------------- queries
 
-MAX_PAGE = 100000
+
 SORTS = {"newest": "published_at", "price": "price", "budget": "budget", "deadline": "deadline"}
 
 

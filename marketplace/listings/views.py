@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from .. import workflow
 from ..extensions import db
+from ..limits import page_arg
 from ..forms import EmptyForm
 from ..models.listings import ACHIEVEMENT_TYPES, CHALLENGE_STATES, FIELDS, LISTING_STATES, MATURITIES, MODES
 from ..workflow import InvalidTransition, ValidationFailed
@@ -86,7 +87,7 @@ def parse_filters(kind, args):
 @_for_each_kind("/{kinds}", "list")
 def list_listings(kind):
     filters, notices = parse_filters(kind, request.args)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = services.browse(kind, filters, page, current_app.config["PER_PAGE"])
     return render_template("listings/list.html", kind=kind, info=KIND_INFO[kind], pagination=pagination,
                            filters=filters, notices=notices, can_create=services.can_create(current_user, kind),

@@ -2,6 +2,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..limits import page_arg
 from ..forms import EmptyForm
 from ..security import is_safe_next
 from . import services
@@ -12,7 +13,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.route("/")
 @login_required
 def index():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template("notifications/index.html", pagination=services.list_for(current_user, page),
                            form=EmptyForm())
 

@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.listings import services as listings
 from marketplace.models import Match, Subscription
 from marketplace.notifications.services import notify
+from marketplace.text import KEYWORD_MAX, split_keywords
 from marketplace.timeutil import local_today, utcnow
 
 from ..deals_support import person
@@ -69,16 +70,22 @@ def _org(make, text, n, kind):
                              tags=text[:500])
 
 
+def _keywords(text):
+    """The payload as keywords within the limits (a longer keyword is refused, not cut, since issue #8)."""
+    return [word[:KEYWORD_MAX] for word in split_keywords(text)]
+
+
 def _listings(make, payloads, researchers, enterprise):
     """One achievement and one demand per payload (every other demand a challenge); a few stay pending."""
     achievements, demands, pending = [], [], []
     deadline = (local_today() + timedelta(days=30)).isoformat()
     for n, (text, researcher) in enumerate(zip(payloads, researchers)):
         achievement = listings.create_listing("achievement", researcher, {
-            "title": text[:200], "summary": text, "description": text, "details": text, "keywords": text,
+            "title": text[:200], "summary": text, "description": text, "details": text, "keywords": _keywords(text),
             "field": "新材料", "type": "技术秘密", "maturity": "中试", "modes": "转让", "price": "10"})
         demand = listings.create_listing("demand", enterprise, {
-            "title": text[:200], "description": f"<p>需求说明：{text}</p>{text}", "indicators": text, "keywords": text,
+            "title": text[:200], "description": f"<p>需求说明：{text}</p>{text}", "indicators": text,
+            "keywords": _keywords(text),
             "field": "新材料", "budget": "20", "is_challenge": n % 2 == 0, "bounty": "30", "deadline": deadline,
             "eligibility": text})
         for listing in (achievement, demand):

@@ -1,0 +1,199 @@
+"""The one cleaner of listing input, for the pages, the JSON API and the importer alike.
+
+Every limit is checked before any costly step (sanitizing, splitting) and refused with a Chinese message
+keyed by field, never cut: DESIGN §6 "Limits"."""
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES, PATENT_TYPES
+from ..text import (DESCRIPTION_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text,
+                    keywords_error, sanitize_html, split_keywords, split_modes, too_long)
+from ..timeutil import end_of_local_day_utc, local_today, utcnow
+from ..validators import normalize_patent_no
+from ..workflow import ValidationFailed
+
+MODES_INPUT_MAX = 100
+MONEY_TEXT_MAX = 30  # "9,999,999,999.99" and then some: longer is not an amount
+DEADLINE_MAX_YEARS = 5  # a challenge deadline further ahead than this is a typo (9999-12-31)
+
+
+def _decimal(value, label, errors, key):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)) or len(str(value)) > MONEY_TEXT_MAX:
+        errors[key] = f"{label}必须是数字（万元），例如 \"12.5\""
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        errors[key] = f"{label}必须是数字（万元）"
+        return None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("10000000000"):
+        errors[key] = f"{label}必须是非负数且不超过 100 亿万元"
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _plain(data, key, label, errors):
+    """The value as text; any other JSON type (number, list, object, bool) is refused."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[key] = f"{label}必须是文本"
+        return ""
+    return value
+
+
+def _text(data, key, label, limit, errors, required=False):
+    value = _plain(data, key, label, errors).strip()
+    if required and not value:
+        errors[key] = f"请填写{label}"
+    elif len(value) > limit:
+        errors[key] = too_long(value, label, limit)
+    return value
+
+
+def _html(data, key, label, errors, required=False):
+    """Rich text: the length is checked on the input before sanitizing (bleach's work grows with it), and
+    again on the sanitized HTML that is stored (escaping can lengthen it)."""
+    raw = _plain(data, key, label, errors)
+    if len(raw) > DESCRIPTION_MAX:
+        errors[key] = too_long(raw, label, DESCRIPTION_MAX)
+        return ""
+    value = sanitize_html(raw)
+    if required and not html_to_text(value).strip():
+        errors[key] = f"请填写{label}"
+    elif len(value) > DESCRIPTION_MAX:
+        errors[key] = f"{label}不能超过 {DESCRIPTION_MAX} 个字符（清理格式后 {len(value)} 个）"
+    return value
+
+
+def _choice(data, key, label, choices, errors, default=None):
+    value = _plain(data, key, label, errors).strip() or default
+    if value is not None and value not in choices:
+        errors[key] = f"{label}无效，可选：{'、'.join(choices)}"
+    return value
+
+
+def _keywords(data, errors):
+    """Keywords as text (separated by 、 , ; or spaces) or a list of texts; too many or too long is refused."""
+    raw = data.get("keywords")
+    if raw is None:
+        return ""
+    if isinstance(raw, (list, tuple)):
+        if len(raw) > KEYWORDS_MAX or not all(isinstance(k, str) for k in raw):
+            errors["keywords"] = (f"关键词最多 {KEYWORDS_MAX} 个" if len(raw) > KEYWORDS_MAX
+                                  else "关键词必须是文本或文本列表")
+            return ""
+        raw = ",".join(raw)
+    elif not isinstance(raw, str):
+        errors["keywords"] = "关键词必须是文本或文本列表"
+        return ""
+    problem = too_long(raw, "关键词", KEYWORDS_INPUT_MAX)
+    words = [] if problem else split_keywords(raw)
+    problem = problem or keywords_error(words)
+    if problem:
+        errors["keywords"] = problem
+        return ""
+    return ",".join(words)
+
+
+def _modes(data, errors):
+    raw = data.get("modes")
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, str) and len(raw) <= MODES_INPUT_MAX:
+        modes = split_modes(raw)
+    elif isinstance(raw, (list, tuple)) and len(raw) <= len(MODES) and all(isinstance(m, str) for m in raw):
+        modes = [m.strip() for m in raw]
+    else:
+        errors["modes"] = f"交易方式应为以下几项中的若干项：{'、'.join(MODES)}"
+        return ""
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        errors["modes"] = f"交易方式无效：{'、'.join(bad)}；可选：{'、'.join(MODES)}"
+    return ",".join(dict.fromkeys(modes))
+
+
+def clean_achievement(data):
+    """Validate a dict of achievement fields (English names of DESIGN §6); raise ValidationFailed."""
+    errors = {}
+    values = {
+        "title": _text(data, "title", "成果名称", TITLE_MAX, errors, required=True),
+        "summary": _text(data, "summary", "成果简介", SUMMARY_MAX, errors, required=True),
+        "description": _html(data, "description", "详细介绍", errors),
+        "details": _html(data, "details", "非公开详情", errors),
+        "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
+        "type": _choice(data, "type", "成果类型", ACHIEVEMENT_TYPES, errors, default="其他"),
+        "maturity": _choice(data, "maturity", "成熟度", MATURITIES, errors),
+        "price": _decimal(data.get("price"), "参考价格", errors, "price"),
+        "keywords": _keywords(data, errors),
+    }
+    values["modes"] = _modes(data, errors)
+    patent_no = _plain(data, "patent_no", "专利号", errors).strip()
+    if patent_no and values["type"] in PATENT_TYPES:
+        normalized = normalize_patent_no(patent_no)
+        if normalized is None:
+            errors["patent_no"] = "专利申请号格式或校验位不正确（例如 201710601862.3）"
+        patent_no = normalized or patent_no
+    elif len(patent_no) > 40:
+        errors["patent_no"] = "登记号不能超过 40 个字符"
+    values["patent_no"] = patent_no or None
+    if errors:
+        raise ValidationFailed("提交的内容有误，请修改后重试", errors)
+    return values
+
+
+def clean_demand(data):
+    errors = {}
+    values = {
+        "title": _text(data, "title", "需求名称", TITLE_MAX, errors, required=True),
+        "description": _html(data, "description", "需求描述", errors, required=True),
+        "indicators": _text(data, "indicators", "技术指标", DESCRIPTION_MAX, errors),
+        "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
+        "budget": _decimal(data.get("budget"), "预算", errors, "budget"),
+        "keywords": _keywords(data, errors),
+        "is_challenge": _truthy(data.get("is_challenge")),
+        "eligibility": _text(data, "eligibility", "申报条件", SUMMARY_MAX, errors),
+    }
+    values["bounty"] = _decimal(data.get("bounty"), "悬赏金额", errors, "bounty")
+    values["deadline"] = None
+    if values["is_challenge"]:
+        if values["bounty"] is None and "bounty" not in errors:
+            errors["bounty"] = "揭榜挂帅需填写悬赏金额"
+        deadline = _date(data.get("deadline"), errors)
+        if deadline is None and "deadline" not in errors:
+            errors["deadline"] = "揭榜挂帅需填写截止日期"
+        elif deadline is not None and deadline.year > local_today().year + DEADLINE_MAX_YEARS:
+            errors["deadline"] = f"截止日期不能晚于 {local_today().year + DEADLINE_MAX_YEARS} 年底"
+        elif deadline is not None:
+            values["deadline"] = end_of_local_day_utc(deadline)
+            if values["deadline"] <= utcnow():
+                errors["deadline"] = "截止日期必须晚于今天"
+    if errors:
+        raise ValidationFailed("提交的内容有误，请修改后重试", errors)
+    return values
+
+
+def _truthy(value):
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "yes", "y", "on", "是")
+
+
+def _date(value, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+    except ValueError:
+        errors["deadline"] = "日期格式应为 YYYY-MM-DD"
+        return None
+
+
+CLEANERS = {"achievement": clean_achievement, "demand": clean_demand}
