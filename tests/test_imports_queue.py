@@ -55,7 +55,7 @@ def test_a_real_consumer_imports_an_upload(queued_app, tmp_path):
 
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(admin.id), True
+        session["_user_id"], session["_fresh"] = admin.get_id(), True
     response = client.post("/admin/import", data={"kind": "achievements", "publish": "y",
                                                   "file": (io.BytesIO(data), "a.csv")},
                            content_type="multipart/form-data")
