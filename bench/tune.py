@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 from whoosh import index as whoosh_index
 
-from .evaluate import DEFAULT_DATA, read_csv, scores
+from .evaluate import DEFAULT_DATA, SETS, read_csv, scores
 
 TOP_K = 20
 
@@ -66,9 +66,6 @@ def run_set(ix, docs, ach_rows, dem_rows, pairs):
             ranks.append(ids.index(target) + 1 if target in ids else None)
             labelled.extend((p.score, p.listing_id == target) for p in found)
     return ranks, labelled
-
-
-SETS = (("main", "demands.csv", "pairs.csv"), ("paraphrase", "paraphrase/demands.csv", "paraphrase/pairs.csv"))
 
 
 class Bench:
