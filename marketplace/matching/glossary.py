@@ -55,8 +55,11 @@ def english_key(text):
 class Glossary:
     def __init__(self, concepts):
         self.concepts = list(concepts)
-        self._chinese = sorted(((_fold(name), concept) for concept in self.concepts for name in concept.chinese),
-                               key=lambda item: -len(item[0]))  # 石墨烯 is not also 石墨
+        by_name = {}
+        for concept in self.concepts:
+            for name in concept.chinese:
+                by_name.setdefault(_fold(name), []).append(concept)
+        self._chinese = sorted(by_name.items(), key=lambda item: -len(item[0]))  # 石墨烯 is not also 石墨
         self._english = [(english_key(name), concept) for concept in self.concepts for name in concept.english]
         self._expansion_cache = {}
 
@@ -71,9 +74,9 @@ class Glossary:
         """The concepts one of whose names occurs in text, in glossary order, each once."""
         folded = _fold(text)
         found = {}
-        for name, concept in self._chinese:  # longest names first, each masking what it covers
+        for name, concepts in self._chinese:  # longest names first, each masking what it covers
             if name in folded:
-                found[id(concept)] = concept
+                found.update((id(concept), concept) for concept in concepts)
                 folded = folded.replace(name, "\x00")
         if any(c.isascii() and c.isalpha() for c in folded):
             key = english_key(folded)
