@@ -49,6 +49,9 @@ _HAS_WORD_CHAR = re.compile(r"\w")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _lock = threading.Lock()
 _jieba = None
+_recent = threading.local()  # the last few texts' tokens: a listing's fields are read twice when indexed
+_RECENT = 8
+PIECES = "\x1e"  # joins the title, keywords and body given to the `parts` and `grams` fields
 
 
 def segmenter():
@@ -89,6 +92,28 @@ def iter_positioned(text):
     """
     if not text:
         return
+    offset = 0
+    for piece in text.split(PIECES):
+        yield from _positioned(piece, offset)
+        offset += len(piece) + 1
+
+
+def _positioned(text, offset):
+    cache = getattr(_recent, "tokens", None)
+    if cache is None:
+        cache = _recent.tokens = {}
+    out = cache.get(text)
+    if out is None:
+        out = list(_segment_positioned(text))
+        if len(cache) >= _RECENT:
+            cache.pop(next(iter(cache)))
+        cache[text] = out
+    if offset:
+        return [(term, pos, start + offset, end + offset, whole) for term, pos, start, end, whole in out]
+    return out
+
+
+def _segment_positioned(text):
     tokens = sorted(segmenter().tokenize(text, "search"), key=lambda t: (t[1], -t[2]))
     position, span_end = -1, -1
     for word, start, end in tokens:

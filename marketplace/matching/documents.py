@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Achievement, Demand, Organization
 from ..models.listings import PUBLIC_STATES
 from ..text import html_to_text
-from .analysis import BigramTokenizer, ChineseAnalyzer, SubwordTokenizer
+from .analysis import PIECES, BigramTokenizer, ChineseAnalyzer, SubwordTokenizer
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
 OTHER_KIND = {"achievement": "demand", "demand": "achievement"}
@@ -94,7 +94,7 @@ def keywords_text(row):
 def to_document(kind, row):
     """The Whoosh document for one listing row."""
     title, keywords, body = row.title or "", keywords_text(row), body_text(kind, row)
-    text = f"{title}\n{keywords}\n{body}"
+    text = PIECES.join((title, keywords, body))  # segmented piece by piece (cached from the word fields)
     return {
         "key": f"{kind}:{row.id}",
         "kind": kind,

@@ -26,7 +26,7 @@ from whoosh.query import And, Term
 from whoosh.scoring import bm25
 
 from . import ranking
-from .analysis import STOP, bigrams, part_terms, whole_terms
+from .analysis import PIECES, STOP, bigrams, part_terms, whole_terms
 from .documents import OTHER_KIND
 from .glossary import glossary
 
@@ -135,7 +135,7 @@ class PairQuery:
 
 
 def _text(doc):
-    return f"{doc['title']}\n{doc['keywords']}\n{doc['body']}"
+    return PIECES.join((doc["title"], doc["keywords"], doc["body"]))
 
 
 def _top_weighted(counts, idf, limit, common):
