@@ -7,17 +7,23 @@ service (so publication queues index changes exactly as in production), applies 
 and reads each demand's *stored* proposals (Match rows, best first). The reference, computed in
 the same run: SQLite FTS5 over rjieba tokens of the achievements (title, summary, keywords),
 queried with an OR of the demand's distinct terms (title and description), ranked by bm25().
-Writes bench/results/eval.json.
+Both sets run: the main split (demands.csv) and the enterprise-language set (paraphrase/),
+each in its own app, with the strength floor off (MATCH_MIN_STRENGTH=0) so the ranking itself
+is measured; then the ablation table of bench.tune. Writes bench/results/eval.json.
 """
 import argparse
 import csv
 import os
+import shutil
+import tempfile
 import time
 
 from .common import ROOT, Fts5Baseline, temp_app, write_json
 
 DEFAULT_DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
 DEPTH = 100  # ranks beyond this count as not found (reciprocal rank 0)
+SETS = (("main", "demands.csv", "pairs.csv"),
+        ("paraphrase", os.path.join("paraphrase", "demands.csv"), os.path.join("paraphrase", "pairs.csv")))
 
 
 def read_csv(path):
@@ -91,29 +97,47 @@ def baseline_ranks(achievements, demands, pairs):
     return ranks
 
 
+def evaluate_set(data_dir, demands_file, pairs_file, k):
+    """Matcher (stored proposals, no strength floor: the ranking itself) and BM25 on one set."""
+    achievements = read_csv(os.path.join(data_dir, "achievements.csv"))
+    demands = read_csv(os.path.join(data_dir, demands_file))
+    pairs = [(p["demand_title"], p["achievement_title"]) for p in read_csv(os.path.join(data_dir, pairs_file))]
+    with tempfile.TemporaryDirectory(prefix="yizhi-eval-set-") as staged:  # the import reads fixed names
+        for name, source in (("achievements.csv", "achievements.csv"), ("demands.csv", demands_file)):
+            shutil.copy(os.path.join(data_dir, source), os.path.join(staged, name))
+        with temp_app(prefix="yizhi-eval-", MATCH_MIN_STRENGTH=0) as app:
+            timings = import_and_publish(staged)
+            ours = scores(matcher_ranks(pairs), k)
+            top_k = app.config["MATCH_TOP_K"]
+    baseline = scores(baseline_ranks(achievements, demands, pairs), k)
+    return {"matcher": {**ours, "stored_top_k": top_k}, "bm25_fts5": {**baseline, "depth": DEPTH}, "timings": timings}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DEFAULT_DATA, help="directory with achievements.csv, demands.csv, pairs.csv")
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--no-ablation", action="store_true", help="skip the ablation table (bench.tune)")
     args = parser.parse_args(argv)
-    achievements = read_csv(os.path.join(args.data, "achievements.csv"))
-    demands = read_csv(os.path.join(args.data, "demands.csv"))
-    pairs = [(p["demand_title"], p["achievement_title"]) for p in read_csv(os.path.join(args.data, "pairs.csv"))]
-
     started = time.perf_counter()
-    with temp_app(prefix="yizhi-eval-") as app:
-        timings = import_and_publish(args.data)
-        ours = scores(matcher_ranks(pairs), args.k)
-        top_k = app.config["MATCH_TOP_K"]
-    baseline = scores(baseline_ranks(achievements, demands, pairs), args.k)
-    result = {"k": args.k, "data": os.path.abspath(args.data), "matcher": {**ours, "stored_top_k": top_k},
-              "bm25_fts5": {**baseline, "depth": DEPTH}, "timings": timings,
-              "total_s": round(time.perf_counter() - started, 2)}
+    result = {"k": args.k, "data": os.path.abspath(args.data)}
+    for name, demands_file, pairs_file in SETS:
+        result[name] = evaluate_set(args.data, demands_file, pairs_file, args.k)
+    if not args.no_ablation:
+        from .tune import Bench, ablation, print_rows
+        rows = ablation(Bench(args.data))
+        result["ablation"] = [{"variant": label, **scores_} for label, scores_ in rows]
+    result["total_s"] = round(time.perf_counter() - started, 2)
     path = write_json("eval.json", result)
-    print(f"{'system':<26}{'recall@' + str(args.k):>12}{'MRR':>10}{'found':>8}")
-    print(f"{'matcher (stored Match)':<26}{ours['recall_at_k']:>12.3f}{ours['mrr']:>10.3f}{ours['found']:>8}")
-    print(f"{'BM25 (FTS5 + rjieba)':<26}{baseline['recall_at_k']:>12.3f}{baseline['mrr']:>10.3f}{baseline['found']:>8}")
-    print(f"{len(pairs)} demands; import+index+proposals: {timings}; written to {os.path.relpath(path, ROOT)}")
+    print(f"{'set':<12}{'system':<26}{'recall@' + str(args.k):>12}{'MRR':>10}{'found':>8}")
+    for name, _, _ in SETS:
+        for label, key in (("matcher (stored Match)", "matcher"), ("BM25 (FTS5 + rjieba)", "bm25_fts5")):
+            row = result[name][key]
+            print(f"{name:<12}{label:<26}{row['recall_at_k']:>12.3f}{row['mrr']:>10.3f}{row['found']:>8}")
+    if not args.no_ablation:
+        print("\nablation (bench.tune: the matcher's code over a bare index, each technique switched off)")
+        print_rows(rows)
+    print(f"written to {os.path.relpath(path, ROOT)}")
     return result
 
 

@@ -13,9 +13,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 12
     MATCH_TOP_K = 20
-    # A pairing at least this strong (0..1, see matching/matcher.py) is pushed to the other side's owner.
-    # On the CSL evaluation ~85% of true pairs score above 0.3, and 90% of wrong top-3 candidates below 0.18.
-    PUSH_MIN_SCORE = 0.3
+    # Pairing strength (0-100 %, matching/calibration.py): proposals below MATCH_MIN_STRENGTH are not
+    # recommendations (not stored, shown or queued); MATCH_STRONG_STRENGTH and above are pushed to the
+    # other side's owner and listed on the broker workbench.
+    MATCH_MIN_STRENGTH = 20
+    MATCH_STRONG_STRENGTH = 50
     # Request bodies (marketplace/limits.py), checked before anything parses them; a longer one is a 413.
     # The largest valid listing is ~42,000 characters: ~260 KB as JSON with every CJK character escaped
     # (\uXXXX), ~380 KB as a URL-encoded form. Uploads get their own limit by endpoint.

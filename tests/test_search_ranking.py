@@ -11,7 +11,7 @@ TEXTS = ["石墨烯 导热 薄膜 制备", "石墨烯 电池 负极材料", "导
 
 def _doc(i, text, kind):
     return {"key": f"{kind}:{i}", "kind": kind, "lid": i, "title": text.split()[0], "keywords": text.split()[-1],
-            "body": text, "status": "published", "field": "新材料", "version": "1"}
+            "body": text, "parts": text, "grams": text, "status": "published", "field": "新材料", "version": "1"}
 
 
 def _build(tmp_path):
@@ -44,6 +44,7 @@ def test_same_hits_scores_and_count_as_whoosh(tmp_path):
             ([("body", "石墨烯", 1.0), ("body", "电池", 1.0)], (("kind", "achievement"), ("status", "published"))),
             ([("body", "导热", 1.0)], (("kind", "demand"),)),
             ([("body", "不存在的词", 1.0)], ()),
+            ([("grams", "导热", 0.7), ("parts", "电池", 0.5), ("body", "石墨烯", 1.0)], (("status", "published"),)),
         ]
         for clauses, filters in cases:
             for limit in (1, 2, 10):

@@ -12,7 +12,7 @@ def _items(kind, listing_id):
     items = []
     for match in proposals:
         other = match.achievement if kind == "demand" else match.demand
-        items.append({"id": other.id, "title": other.title, "score": round(match.score, 4),
+        items.append({"id": other.id, "title": other.title, "score": round(match.score, 4), "strength": match.strength,
                       "terms": match.term_list, "match_id": match.id, "status": match.status})
     db.session.commit()  # the token's last_used_at
     return jsonify(items=items)

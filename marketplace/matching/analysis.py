@@ -3,10 +3,15 @@
 The index pickles its schema, and with it `ChineseTokenizer` by this import path: keep the
 class name and module where they are.
 
-One pass over rjieba's tokens: drop whitespace and punctuation, lowercase and Porter-stem
-English words, drop Chinese and English stop words, and number the kept tokens with
-sequential positions (so phrase queries work). Domain terms such as 石墨烯 or 高熵合金
-stay whole thanks to a user dictionary loaded into a private rjieba instance.
+One pass over rjieba's search-mode tokens: every word at every granularity the dictionary
+knows (锂离子电池 also yields 锂离子, 离子 and 电池; 锂电池 yields 锂电 and 电池), so a query
+matches the words it contains. Whitespace and punctuation are dropped, English words
+lowercased and Porter-stemmed, Chinese and English stop words dropped. Positions count whole
+words: the sub-words of a word share its position (so phrase queries over whole words work).
+Domain terms such as 石墨烯 or 高熵合金 stay whole thanks to a user dictionary loaded, once
+per process, into a private rjieba instance (reading it is thread-safe).
+
+`bigrams(text)` feeds the character-bigram field the matcher fuses with the word fields.
 """
 import re
 import threading
@@ -41,18 +46,26 @@ STOP = frozenset(STOP_WORDS) | CHINESE_STOP_WORDS
 
 _ASCII_WORD = re.compile(r"^[0-9a-z][0-9a-z_.+\-]*$")
 _HAS_WORD_CHAR = re.compile(r"\w")
-_local = threading.local()
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_lock = threading.Lock()
+_jieba = None
+_recent = threading.local()  # the last few texts' tokens: a listing's fields are read twice when indexed
+_RECENT = 8
+PIECES = "\x1e"  # joins the title, keywords and body given to the `parts` and `grams` fields
 
 
 def segmenter():
-    """A per-thread rjieba instance with the domain dictionary (loaded on first use, ~0.1 s)."""
-    jieba = getattr(_local, "jieba", None)
-    if jieba is None:
-        jieba = rjieba.Jieba()
-        for word in DOMAIN_TERMS:
-            jieba.add_word(word, None, None)
-        _local.jieba = jieba
-    return jieba
+    """The process's rjieba instance with the domain dictionary (built once, on first use)."""
+    global _jieba
+    if _jieba is None:
+        with _lock:
+            if _jieba is None:
+                from .glossary import glossary
+                jieba = rjieba.Jieba()
+                for word in DOMAIN_TERMS + glossary().chinese_terms():
+                    jieba.add_word(word, None, None)
+                _jieba = jieba
+    return _jieba
 
 
 def normalize(word):
@@ -71,23 +84,87 @@ def normalize(word):
     return word
 
 
-def iter_terms(text):
-    """(term, startchar, endchar) for every kept token of text, in order."""
+def iter_positioned(text):
+    """(term, position, startchar, endchar, whole) for every kept token, each word before its parts.
+
+    The position counts kept whole words; a sub-word (whole=False) shares the position of the
+    word it is part of.
+    """
     if not text:
         return
-    for word, start, end in segmenter().tokenize(text):
+    offset = 0
+    for piece in text.split(PIECES):
+        yield from _positioned(piece, offset)
+        offset += len(piece) + 1
+
+
+def _positioned(text, offset):
+    cache = getattr(_recent, "tokens", None)
+    if cache is None:
+        cache = _recent.tokens = {}
+    out = cache.get(text)
+    if out is None:
+        out = list(_segment_positioned(text))
+        if len(cache) >= _RECENT:
+            cache.pop(next(iter(cache)))
+        cache[text] = out
+    if offset:
+        return [(term, pos, start + offset, end + offset, whole) for term, pos, start, end, whole in out]
+    return out
+
+
+def _segment_positioned(text):
+    tokens = sorted(segmenter().tokenize(text, "search"), key=lambda t: (t[1], -t[2]))
+    position, span_end = -1, -1
+    for word, start, end in tokens:
+        whole = start >= span_end
+        if whole:
+            span_end = end
         term = normalize(word)
-        if term is not None:
-            yield term, start, end
+        if term is None:
+            continue
+        if whole:
+            position += 1
+        yield term, max(position, 0), start, end, whole
+
+
+def iter_terms(text):
+    """(term, startchar, endchar) for every kept token of text at every granularity, by start."""
+    for term, _, start, end, _ in iter_positioned(text):
+        yield term, start, end
 
 
 def terms(text):
-    """The analyzed terms of text, as the index sees them (duplicates kept, in order)."""
+    """The analyzed terms of text at every granularity (duplicates kept, in order)."""
     return [term for term, _, _ in iter_terms(text)]
 
 
+def whole_terms(text):
+    """The analyzed whole words of text (what the title/keywords/body fields index)."""
+    return [term for term, _, _, _, whole in iter_positioned(text) if whole]
+
+
+def part_terms(text):
+    """The analyzed sub-words of text's words (what the `parts` field indexes): 电池 of 锂电池."""
+    return [term for term, _, _, _, whole in iter_positioned(text) if not whole]
+
+
+def bigrams(text):
+    """The overlapping character bigrams of text's Chinese runs (a lone character stays alone)."""
+    out = []
+    for run in _CJK_RUN.findall(unicodedata.normalize("NFKC", text or "")):
+        if len(run) == 1:
+            if run not in STOP:
+                out.append(run)
+            continue
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
 class ChineseTokenizer(Tokenizer):
-    """Whoosh tokenizer over rjieba; positions count kept tokens only, so phrases match."""
+    """Whoosh tokenizer over rjieba: whole words; positions count kept words, so phrases match."""
+
+    wanted = (True,)  # which tokens: whole words (True) and/or sub-words (False)
 
     def __eq__(self, other):
         return other.__class__ is self.__class__
@@ -104,7 +181,10 @@ class ChineseTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for pos, (term, start, end) in enumerate(iter_terms(value), start_pos):
+        for term, pos, start, end, whole in iter_positioned(value):
+            if whole not in self.wanted:
+                continue
+            pos += start_pos
             token.text = term
             token.boost = 1.0
             token.stopped = False
@@ -117,5 +197,29 @@ class ChineseTokenizer(Tokenizer):
             yield token
 
 
+class SubwordTokenizer(ChineseTokenizer):
+    """Only the sub-words of longer words (电池 and 锂电 of 锂电池): the `parts` field."""
+
+    wanted = (False,)
+
+
 def ChineseAnalyzer():  # noqa: N802  (whoosh's analyzer factories are capitalized)
     return ChineseTokenizer()
+
+
+class BigramTokenizer(Tokenizer):
+    """Whoosh tokenizer for the character-bigram field (no positions, no chars)."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, gram in enumerate(bigrams(value) if tokenize else [value], start_pos):
+            token.text = token.original = gram
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            yield token

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Achievement, Demand, Organization
 from ..models.listings import PUBLIC_STATES
 from ..text import html_to_text
-from .analysis import ChineseAnalyzer
+from .analysis import PIECES, BigramTokenizer, ChineseAnalyzer, SubwordTokenizer
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
 OTHER_KIND = {"achievement": "demand", "demand": "achievement"}
@@ -27,6 +27,12 @@ def make_schema():
         keywords=TEXT(analyzer=analyzer, phrase=False),
         body=TEXT(analyzer=analyzer, phrase=False),  # no positions: a third faster to index
         organization=TEXT(analyzer=analyzer, phrase=False),
+        # The technology field's label as words (人工智能 finds listings of 大数据与人工智能).
+        topic=TEXT(analyzer=analyzer, phrase=False),
+        # The sub-words of title, keywords and body (电池 of 锂电池): partial matches rank below whole ones.
+        parts=TEXT(analyzer=SubwordTokenizer(), phrase=False),
+        # Character bigrams of title, keywords and body: the matcher's second view, fused with the words.
+        grams=TEXT(analyzer=BigramTokenizer(), phrase=False),
         field=ID(stored=True),
         type=ID(),
         maturity=ID(),
@@ -87,14 +93,19 @@ def keywords_text(row):
 
 def to_document(kind, row):
     """The Whoosh document for one listing row."""
+    title, keywords, body = row.title or "", keywords_text(row), body_text(kind, row)
+    text = PIECES.join((title, keywords, body))  # segmented piece by piece (cached from the word fields)
     return {
         "key": f"{kind}:{row.id}",
         "kind": kind,
         "lid": row.id,
-        "title": row.title or "",
-        "keywords": keywords_text(row),
-        "body": body_text(kind, row),
+        "title": title,
+        "keywords": keywords,
+        "body": body,
         "organization": row.organization or "",
+        "topic": row.field or "",
+        "parts": text,
+        "grams": text,
         "field": row.field or "",
         "type": getattr(row, "type", None) or "",
         "maturity": getattr(row, "maturity", None) or "",

@@ -7,7 +7,13 @@ SNIPPET_CHARS = 160
 
 
 def _spans(text, terms):
-    return [(start, end) for term, start, end in iter_terms(text) if term in terms]
+    """Marked (start, end) spans, longest first at each start; spans inside a marked one are skipped."""
+    spans, cursor = [], 0
+    for term, start, end in iter_terms(text):  # by start, a word before its sub-words
+        if term in terms and start >= cursor:
+            spans.append((start, end))
+            cursor = end
+    return spans
 
 
 def _render(text, spans, start, end):

@@ -1,56 +1,81 @@
-"""Queries against the index, always built as query objects (never Whoosh's query parser).
+"""Queries against the index, always built as clause lists (never Whoosh's query parser).
 
-- `search_query(text)`: untrusted user text -> analyzed like the index, a bounded number of
-  distinct terms, an Or of Term queries over title^3, keywords^2, body, organization.
-- `pair(searcher, kind, listing_id, doc, limit)`: the counterparts of one listing. The query
-  is the listing's title and keyword terms plus its description's most distinctive terms
-  (highest tf*idf), searched among published listings of the other kind.
+Search (`search_clauses(text)`): untrusted user text -> its whole words (weight 1), their
+sub-words (电池 of 锂电池) and the glossary's other names for the concepts it names
+(graphene <-> 石墨烯), each an OR clause over title^3, keywords^2, body, organization and the
+field label (`topic`), plus the sub-word field `parts` at half weight: whole-word matches
+rank above partial ones, exact ones above translated ones.
 
-Pairing scores are normalised to 0..1: the BM25 score of a counterpart divided by the score
-the listing's own document gets for the same query (its "perfect match"), capped at 1. So
-0.4 means "the counterpart scores 40% of what the listing itself scores on its key terms".
+Pairing (`pair_terms`, `pair`): the counterparts of one listing, by one OR over
+- its whole words (title, keywords, body), each weighted by how often the listing uses it
+  (1 + log tf) and kept when it discriminates in the pool (highest weight x idf first, no
+  field boosts: enterprises and authors do not put the same words in the same places);
+- the same words in the other side's sub-word field (电池 finds 锂电池);
+- its character bigrams in the `grams` field (catches 导热膜 ~ 导热薄膜, partial overlaps);
+- glossary expansions (the other names of the concepts it mentions);
+with a bonus for the same technology field. Scores are normalised to 0..1: the counterpart's
+score divided by the score the listing's own text gets for the same query, capped at 1.
+`calibration.strength` turns that into the 0-100 % strength users see.
 """
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh.query import And, Or, Term
+from whoosh.query import And, Term
 from whoosh.scoring import bm25
 
 from . import ranking
-from .analysis import terms as analyze
+from .analysis import PIECES, STOP, bigrams, part_terms, whole_terms
 from .documents import OTHER_KIND
+from .glossary import glossary
 
-SEARCH_FIELDS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0), ("organization", 1.0))
-# Tuned on the CSL evaluation split (bench/): unit field weights and a same-field bonus
-# (technology field agreement is a strong, general signal) beat heavier title boosts.
+SEARCH_FIELDS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0), ("organization", 1.0), ("topic", 1.0))
+SEARCH_PARTS_WEIGHT = 0.5  # the sub-word field, relative to the word fields
+SUBWORD_WEIGHT = 0.5  # a query's own sub-words, relative to its whole words
+EXPANSION_WEIGHT = 0.2  # glossary names the text does not itself use: exact matches rank first
 PAIR_FIELDS = (("title", 1.0), ("keywords", 1.0), ("body", 1.0))
+# Pairing knobs, tuned on the main dev split and the enterprise-language set (bench/tune.py).
+PAIR_PARTS_WEIGHT = 1.0
+PAIR_GRAMS_WEIGHT = 1.0
+PAIR_EXPANSION_WEIGHT = 1.0
 SAME_FIELD_BONUS = 0.5
+TF_WEIGHTING = True  # a term's weight is 1 + log of how often the listing uses it
 MAX_SEARCH_TERMS = 16
 MAX_SEARCH_CHARS = 4000
-MAX_PAIR_TERMS = 32
-MAX_DOC_SHARE = 0.1  # terms in more than this share of documents explain nothing and cost most
+MAX_PAIR_TERMS = 80
+MAX_PAIR_GRAMS = 128
+MAX_PAIR_EXPANSIONS = 24
+MAX_DOC_SHARE = 0.2  # terms in more than this share of documents cost most and discriminate least
 MAX_EXPLAIN_TERMS = 6
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults, used by the searcher and by `_self_score`
 
 
-def search_terms(text):
-    """The distinct analyzed terms of user text, at most MAX_SEARCH_TERMS, in order."""
+# ---------------------------------------------------------------- search
+
+def search_weighted(text):
+    """[(term, weight)] for user text: whole words, then sub-words, then glossary names."""
     text = str(text or "")[:MAX_SEARCH_CHARS]
-    return list(dict.fromkeys(analyze(text)))[:MAX_SEARCH_TERMS]
+    words = list(dict.fromkeys(whole_terms(text)))[:MAX_SEARCH_TERMS]
+    weighted = dict.fromkeys(words, 1.0)
+    for term in part_terms(text):
+        weighted.setdefault(term, SUBWORD_WEIGHT)
+    if words:
+        for term in glossary().expansions(text, weighted):
+            weighted.setdefault(term, EXPANSION_WEIGHT)
+    return list(weighted.items())
 
 
-def or_query(terms, fields):
-    """Or of Term queries; pre-loaded (term-at-a-time) matching, much faster for long queries."""
-    query = Or([Term(name, term, boost=boost) for term in terms for name, boost in fields])
-    query.matcher_type = Or.ARRAY_MATCHER
-    return query
+def search_terms(text):
+    """The distinct terms a query searches for (and highlights), whole words first."""
+    return [term for term, _ in search_weighted(text)]
 
 
-def search_query(text):
-    """An Or query for user text, or None when no term survives analysis."""
-    terms = search_terms(text)
-    return or_query(terms, SEARCH_FIELDS) if terms else None
+def search_clauses(weighted):
+    """(field, term, boost) clauses of a search over [(term, weight)]."""
+    clauses = [(name, term, boost * weight) for term, weight in weighted for name, boost in SEARCH_FIELDS]
+    clauses += [("parts", term, SEARCH_PARTS_WEIGHT * weight) for term, weight in weighted]
+    return clauses
 
 
 def filter_terms(filters):
@@ -62,29 +87,24 @@ def filter_terms(filters):
     return pairs
 
 
-def ranked(searcher, terms, fields, filters=(), limit=10, offset=0):
-    """([(stored fields, score)] best first, total) for an Or of terms over fields (see ranking).
+def ranked(searcher, clauses, filters=(), limit=10, offset=0):
+    """([(stored fields, score)] best first, total) for an OR of (field, term, boost) clauses.
 
     Hits ranked offset..limit are returned; total counts every matching document.
     """
-    clauses = [(name, term, boost) for term in terms for name, boost in fields]
     top, total = ranking.top_docs(searcher, clauses, filters, limit)
     return [(searcher.stored_fields(docnum), score) for score, docnum in top[offset:]], total
 
 
 def filter_query(filters):
     """An And of exact-match filters (kind, field, type, maturity, is_challenge) or None."""
-    parts = []
-    for name in ("kind", "field", "type", "maturity", "status"):
-        value = filters.get(name)
-        if value:
-            parts.append(Term(name, str(value)))
-    if filters.get("is_challenge") is not None:
-        parts.append(Term("is_challenge", bool(filters["is_challenge"])))
+    parts = [Term(name, value) for name, value in filter_terms(filters)]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
 
+
+# ---------------------------------------------------------------- pairing
 
 @dataclass
 class Pairing:
@@ -95,52 +115,79 @@ class Pairing:
     terms: list = field(default_factory=list)
 
 
+@dataclass
+class PairQuery:
+    """What one listing looks for: [(term, weight)] words, bigrams and glossary names."""
+    words: list
+    grams: list
+    expansions: list
+
+    def clauses(self):
+        out = [(name, term, boost * weight) for term, weight in self.words for name, boost in PAIR_FIELDS]
+        out += [("parts", term, PAIR_PARTS_WEIGHT * weight) for term, weight in self.words if PAIR_PARTS_WEIGHT]
+        out += [("grams", gram, PAIR_GRAMS_WEIGHT * weight) for gram, weight in self.grams if PAIR_GRAMS_WEIGHT]
+        out += [(name, term, boost * PAIR_EXPANSION_WEIGHT * weight) for term, weight in self.expansions
+                for name, boost in PAIR_FIELDS if PAIR_EXPANSION_WEIGHT]
+        return out
+
+    def __bool__(self):
+        return bool(self.words or self.grams)
+
+
+def _text(doc):
+    return PIECES.join((doc["title"], doc["keywords"], doc["body"]))
+
+
+def _top_weighted(counts, idf, limit, common):
+    """[(term, 1 + log tf)] of the `limit` terms with the highest (1 + log tf) * idf above `common`."""
+    scored = [(term, 1 + math.log(count) if TF_WEIGHTING else 1.0, idf(term)) for term, count in counts.items()]
+    scored = [item for item in scored if item[2] > common]
+    scored.sort(key=lambda item: (-item[1] * item[2], item[0]))
+    return [(term, weight) for term, weight, _ in scored[:limit]]
+
+
 def pair_terms(searcher, doc):
-    """The bounded, weighted term list for one listing's document (dict from documents.to_document).
-
-    Title and keyword terms always count; the body adds its highest tf*idf terms up to the
-    bound. Returns [(term, idf)] best first.
-    """
-    idf = _idf_function(searcher)
-    key_terms = dict.fromkeys(analyze(doc["title"]) + analyze(doc["keywords"]))
-    body_counts = Counter(analyze(doc["body"]))
-    ranked = sorted(body_counts, key=lambda t: (-(1 + math.log(body_counts[t])) * idf(t), t))
-    # The idf of a term in MAX_DOC_SHARE of the documents; small indexes keep every term.
-    common = math.log(1 + (1 - MAX_DOC_SHARE) / MAX_DOC_SHARE) if searcher.doc_count_all() >= 1000 else -1.0
-    chosen = [t for t in key_terms if idf(t) > common]
-    for term in ranked:
-        if len(chosen) >= MAX_PAIR_TERMS:
-            break
-        if term not in key_terms and idf(term) > common:
-            chosen.append(term)
-    chosen = chosen[:MAX_PAIR_TERMS]
-    return sorted(((t, idf(t)) for t in chosen), key=lambda item: -item[1])
-
-
-def _idf_function(searcher):
+    """The bounded, weighted PairQuery of one listing's document (dict from documents.to_document)."""
     total = max(searcher.doc_count_all(), 1)
+    # Terms in more than MAX_DOC_SHARE of the documents are left out (small indexes keep all).
+    common = _idf(total, MAX_DOC_SHARE * total) if total >= 1000 else -1.0
+    text = _text(doc)
+    word_counts = Counter(whole_terms(text))
 
-    def idf(term):
-        freq = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
-        return math.log(1 + (total - freq + 0.5) / (freq + 0.5))
+    def word_idf(term):
+        return _idf(total, searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term))
 
-    return idf
+    words = _top_weighted(word_counts, word_idf, MAX_PAIR_TERMS, common)
+    grams = []
+    if PAIR_GRAMS_WEIGHT:
+        grams = _top_weighted(Counter(bigrams(text)), lambda g: _idf(total, searcher.doc_frequency("grams", g)),
+                              MAX_PAIR_GRAMS, common)
+    expansions = []
+    if PAIR_EXPANSION_WEIGHT:
+        names = [(t, word_idf(t)) for t in glossary().expansions(text, word_counts)]
+        names = sorted((item for item in names if item[1] > common), key=lambda item: -item[1])
+        expansions = [(t, 1.0) for t, _ in names[:MAX_PAIR_EXPANSIONS]]
+    return PairQuery(words, grams, expansions)
 
 
-def pair(searcher, kind, doc, limit, exclude_ids=(), weighted=None):
+def _idf(total, freq):
+    return math.log(1 + (total - freq + 0.5) / (freq + 0.5))
+
+
+def pair(searcher, kind, doc, limit, exclude_ids=(), query=None):
     """Best counterparts (published, other kind) for one listing's document, best first.
 
     Returns Pairing objects without terms (see `shared_terms`), with raw and 0..1 scores.
     """
-    weighted = pair_terms(searcher, doc) if weighted is None else weighted
-    if not weighted:
+    query = pair_terms(searcher, doc) if query is None else query
+    if not query:
         return []
-    terms = [t for t, _ in weighted]
+    clauses = query.clauses()
     scope = (("kind", OTHER_KIND[kind]), ("status", "published"))
     fetch = 2 * (limit + len(exclude_ids)) + 10  # re-ranked with the field bonus below
-    results, _ = ranked(searcher, terms, PAIR_FIELDS, scope, fetch)
+    results, _ = ranked(searcher, clauses, scope, fetch)
     bonus = 1.0 + SAME_FIELD_BONUS
-    reference = (_self_score(searcher, doc, terms) or (results[0][1] if results else 1.0)) * bonus
+    reference = (_self_score(searcher, doc, clauses) or (results[0][1] if results else 1.0)) * bonus
     pairings = []
     for hit, score in results:
         if hit["lid"] in exclude_ids:
@@ -151,26 +198,65 @@ def pair(searcher, kind, doc, limit, exclude_ids=(), weighted=None):
     return pairings[:limit]
 
 
-def shared_terms(weighted_terms, doc, limit=MAX_EXPLAIN_TERMS):
-    """The query terms (best idf first) that a counterpart's document also contains."""
-    present = set(analyze(doc["title"])) | set(analyze(doc["keywords"])) | set(analyze(doc["body"]))
-    return [t for t, _ in weighted_terms if t in present][:limit]
-
-
-def _self_score(searcher, doc, terms):
+def _self_score(searcher, doc, clauses):
     """The BM25F score the listing's own text would get for its query: the 0..1 reference.
 
     Computed from the text (same formula as the searcher) so it works before the listing
     is indexed and costs no second search.
     """
+    text = _text(doc)
+    analyzed = {name: Counter(whole_terms(doc[name])) for name, _ in PAIR_FIELDS}
+    analyzed["parts"] = Counter(part_terms(text))
+    analyzed["grams"] = Counter(bigrams(text))
     total = 0.0
-    for name, boost in PAIR_FIELDS:
-        counts = Counter(analyze(doc[name]))
-        length = sum(counts.values())
-        if not length:
-            continue
-        avg = searcher.avg_field_length(name, 1) or 1
-        for term in terms:
-            if counts.get(term):
-                total += boost * bm25(searcher.idf(name, term), counts[term], length, avg, B, K1)
+    for name, term, boost in clauses:
+        counts = analyzed[name]
+        if counts.get(term):
+            avg = searcher.avg_field_length(name, 1) or 1
+            total += boost * bm25(searcher.idf(name, term), counts[term], sum(counts.values()), avg, B, K1)
     return total
+
+
+# ---------------------------------------------------------------- explanations
+
+_NOT_A_REASON = re.compile(r"^(?:[0-9.+\-_%]+[a-z]{0,3}|[a-z]{1,2}|[0-9]+[a-z0-9]*)$")
+UNITS = frozenset("""
+mm cm km nm um μm kg mg g ml l kw w kwh mw gw v kv mv a ma mah hz khz mhz ghz db pa kpa mpa gpa
+℃ °c k s ms min h rpm ppm ppb mol wt vol
+% ‰ 个 只 台 套 件 米 厘米 毫米 公里 千克 公斤 克 吨 升 毫升 瓦 千瓦 伏 安 赫兹 小时 分钟 秒 天 年 月 度 倍 次 元 万元 亿元
+""".split())
+GENERIC = frozenset("""
+厚度 系数 连续 提高 降低 提升 增加 减少 达到 以上 以下 左右 大于 小于 不低于 不高于 不超过 至少 目前 现有 存在 解决
+产品 企业 生产 使用 应用 要求 指标 性能 效果 情况 过程 影响 作用 条件 因素 方式 能力 水平 问题 工作 研究 发现
+希望 寻找 合作 需要 我们 一种 一个 具有 显著 良好 较好 较高 较低 明显 稳定 快速 成本 目标 项目 领域
+""".split())
+
+
+def is_reason(term):
+    """Whether a shared term can explain a pairing: no numbers, units, lone letters, stop or filler words."""
+    return (len(term) > 1 and term not in STOP and term not in UNITS and term not in GENERIC
+            and not _NOT_A_REASON.match(term))
+
+
+def shared_terms(query, doc, limit=MAX_EXPLAIN_TERMS):
+    """The meaningful concepts a counterpart's document shares with the query, best first.
+
+    The counterpart's keywords first, then its title's words, then its body's, each by idf;
+    a word inside a longer chosen one (石墨 in 石墨烯) is not repeated.
+    """
+    words = dict(query.words)
+    words.update((t, w) for t, w in query.expansions if t not in words)
+    keywords = set(whole_terms(doc["keywords"]))
+    title = set(whole_terms(doc["title"]))
+    present = keywords | title | set(whole_terms(doc["body"]))
+    order = {term: rank for rank, term in enumerate(words)}  # pair_terms: best tf*idf first
+    candidates = [t for t in words if t in present and is_reason(t)]
+    candidates.sort(key=lambda t: (0 if t in keywords else 1 if t in title else 2, order[t]))
+    chosen = []
+    for term in candidates:
+        if any(term in other for other in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) >= limit:
+            break
+    return chosen

@@ -87,12 +87,13 @@ def search(q, filters=None, page=1, per_page=12):
     page = min(max(int(page or 1), 1), MAX_PAGE)
     per_page = min(max(int(per_page or 12), 1), MAX_PER_PAGE)
     text = str(q or "")
-    terms = matcher.search_terms(text)
+    weighted = matcher.search_weighted(text)
+    terms = [term for term, _ in weighted]
     if not terms and text.strip():
         return SearchPage([], 0, page, per_page)
     searcher = index.searcher()
     if terms:
-        ranked, total = matcher.ranked(searcher, terms, matcher.SEARCH_FIELDS, matcher.filter_terms(filters),
+        ranked, total = matcher.ranked(searcher, matcher.search_clauses(weighted), matcher.filter_terms(filters),
                                        limit=page * per_page, offset=(page - 1) * per_page)
         hits = [(stored["key"], score) for stored, score in ranked]
     else:  # the newest published listings

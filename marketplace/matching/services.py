@@ -16,7 +16,7 @@ from ..listings.services import get_visible
 from ..models import Achievement, Demand, Match
 from ..notifications.services import notify
 from ..workflow import NotFound, PermissionDenied, StateMachine
-from . import index, matcher
+from . import calibration, index, matcher
 from .documents import KIND_MODELS, OTHER_KIND, parse_key, select_rows, to_document
 from .searching import search, search_ids  # noqa: F401  (public interface of this module)
 from .subscriptions import notify_subscribers
@@ -60,7 +60,8 @@ def propose_for(listing, push=False):
 
     Dismissed and converted pairs are kept as they are and never proposed again; proposed
     rows that fell out of the top k are deleted. With push, the owners on the other side of
-    each *new* pairing scoring at least PUSH_MIN_SCORE (0..1) get a notification.
+    each *new* pairing of strength MATCH_STRONG_STRENGTH or more get a notification. Pairings
+    below MATCH_MIN_STRENGTH are not recommendations and are not stored.
     The caller commits.
     """
     _store_proposals(listing, push)
@@ -78,6 +79,8 @@ def _store_proposals(listing, push):
     searcher = index.searcher()
     weighted = matcher.pair_terms(searcher, doc)
     pairings = matcher.pair(searcher, kind, doc, current_app.config["MATCH_TOP_K"], settled, weighted)
+    floor = calibration.min_score(current_app.config["MATCH_MIN_STRENGTH"])
+    pairings = [p for p in pairings if p.score >= floor]
     other = OTHER_KIND[kind]
     counterpart_docs = {row.id: to_document(other, row)
                         for row in db.session.execute(select_rows(other, [p.listing_id for p in pairings]))}
@@ -108,7 +111,7 @@ def drop_proposals(kind, listing_id):
 
 def _push(listing, fresh):
     """Tell each counterpart's owner once, about their best new pairing that is strong enough."""
-    threshold = current_app.config["PUSH_MIN_SCORE"]
+    threshold = calibration.min_score(current_app.config["MATCH_STRONG_STRENGTH"])
     best_per_owner = {}
     for match in sorted(fresh, key=lambda m: -m.score):
         if match.score < threshold:
@@ -118,7 +121,7 @@ def _push(listing, fresh):
             best_per_owner.setdefault(counterpart.owner_id, (counterpart, match))
     for counterpart, match in best_per_owner.values():
         message = (f"新的匹配推荐：新发布的{listing.kind_label}《{listing.title}》与您的{counterpart.kind_label}"
-                   f"《{counterpart.title}》匹配度 {match.score:.0%}")
+                   f"《{counterpart.title}》匹配度 {match.strength}%")
         notify(counterpart.owner, "match_push", message, f"/{counterpart.kind}s/{counterpart.id}/matches")
 
 
@@ -192,12 +195,14 @@ def dismiss(match, user):
     return MATCH_MACHINE.apply(match, "dismiss", user)
 
 
-def workbench(page, per_page=20, min_score=None):
-    """The newest strong proposals across the platform, both sides still published."""
-    threshold = current_app.config["PUSH_MIN_SCORE"] if min_score is None else min_score
+def workbench(page, per_page=20, min_strength=None):
+    """The strong proposals across the platform (both sides still published), strongest first."""
+    if min_strength is None:
+        min_strength = current_app.config["MATCH_STRONG_STRENGTH"]
+    threshold = calibration.min_score(min_strength)
     query = (db.select(Match).join(Demand, Demand.id == Match.demand_id)
              .join(Achievement, Achievement.id == Match.achievement_id)
              .where(Match.status == "proposed", Match.score >= threshold,
                     Demand.status == "published", Achievement.status == "published")
-             .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc()))
+             .order_by(Match.score.desc(), Match.created_at.desc(), Match.id.desc()))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

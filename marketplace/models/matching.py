@@ -25,6 +25,12 @@ class Match(db.Model):
     def term_list(self):
         return [t for t in (self.terms or "").split(",") if t]
 
+    @property
+    def strength(self):
+        """The 0-100 % strength users see (matching/calibration.py)."""
+        from ..matching.calibration import strength
+        return strength(self.score)
+
 
 class IndexOutbox(db.Model):
     """An index change queued in the listing's transaction, applied after commit."""
