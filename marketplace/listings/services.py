@@ -5,6 +5,7 @@ challenges/services.py on the same helper.
 """
 from decimal import Decimal, InvalidOperation
 
+from ..accounts.membership import can_act_for_org, membership_of
 from ..extensions import db
 from ..matching import index
 from ..models import Achievement, Demand, Organization
@@ -39,7 +40,7 @@ def model_for(kind):
 # ---------------------------------------------------------------- permissions
 
 def can_create(user, kind):
-    if not user.is_authenticated:
+    if not user.is_authenticated or not can_act_for_org(user):  # a pending join request posts nothing
         return False
     return user.role in (("researcher", "admin") if kind == "achievement" else ("enterprise", "admin"))
 
@@ -247,7 +248,7 @@ def create_listing(kind, user, data, organization=None):
     if not can_create(user, kind):
         raise PermissionDenied("您的角色不能发布此类信息")
     values = CLEANERS[kind](data)
-    org = organization or user.organization
+    org = organization or membership_of(user)
     listing = model_for(kind)(owner_id=user.id, organization_id=org.id if org else None, status="draft", **values)
     db.session.add(listing)
     db.session.flush()
