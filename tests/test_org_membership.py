@@ -81,6 +81,15 @@ def test_registering_into_a_verified_org_grants_nothing_until_approved(client, w
     assert client.get("/org/members").status_code == 302
 
 
+def test_pending_enterprise_sees_achievements_as_a_visitor_would(client, world):
+    world.achievement.details = "<p>机密工艺参数</p>"
+    db.session.commit()
+    _register_into(client, world.enterprise.organization, email="buyer-to-be@example.com", role="enterprise")
+    page = client.get(f"/achievements/{world.achievement.id}").get_data(as_text=True)
+    assert "机密工艺参数" not in page and "details-hint" in page
+    assert client.get(f"/achievements/{world.achievement.id}/enquire").status_code == 403
+
+
 def test_request_then_org_admin_approves_then_the_member_sees_the_deal(client, world):
     org = world.researcher.organization
     joiner = _register_into(client, org, email="newcomer@example.com")

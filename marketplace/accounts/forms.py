@@ -47,7 +47,8 @@ class LoginForm(FlaskForm):
 
 class OrganizationChoiceForm(FlaskForm):
     """Join an existing organization (a request its org admin decides) or create a new one."""
-    org_mode = RadioField("所在单位", choices=select_choices([("existing", "申请加入已有单位"), ("new", "新建单位")]), default="existing",
+    org_mode = RadioField("所在单位", choices=select_choices([("existing", "申请加入已有单位"), ("new", "新建单位")]),
+                          default="existing",
                           validate_choice=False)
     org_id = SelectField("已有单位", coerce=int_or_zero, choices=[], validate_choice=False)
     org_name = StringField("新单位名称", validators=[Optional(), Length(max=200, message="单位名称过长")])

@@ -60,8 +60,8 @@ def can_edit(user, listing):
 
 
 def can_see_details(user):
-    """The confidential part of an achievement: logged-in enterprises, brokers and admins."""
-    return user.is_authenticated and user.role in ("enterprise", "broker", "admin")
+    """The confidential part of an achievement: logged-in enterprises (approved members), brokers and admins."""
+    return user.is_authenticated and user.role in ("enterprise", "broker", "admin") and can_act_for_org(user)
 
 
 def can_manage(user, listing):

@@ -33,7 +33,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint(STATES, name=op.f('ck_join_request_status')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_join_request_organization_id_organization')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'],
+                            name=op.f('fk_join_request_organization_id_organization')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_join_request_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_join_request'))
     )
@@ -53,7 +54,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint(STATES, name=op.f('ck_organization_change_status')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_organization_change_organization_id_organization')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'],
+                            name=op.f('fk_organization_change_organization_id_organization')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_organization_change_requested_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organization_change'))
     )
