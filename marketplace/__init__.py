@@ -84,6 +84,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def register_blueprints(app):
+    from .accounts.org_views import bp as org_bp
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
@@ -97,7 +98,7 @@ def register_blueprints(app):
     from .notifications.views import bp as notifications_bp
 
     for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
-               notifications_bp, admin_bp, dashboard_bp, imports_bp):
+               notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

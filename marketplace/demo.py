@@ -11,7 +11,7 @@ import click
 
 from . import demo_activity
 from .accounts import services as accounts
-from .demo_data import ACHIEVEMENTS, DEMANDS, DEMO_PASSWORD, ORGANIZATIONS, USERS
+from .demo_data import ACHIEVEMENTS, DEMANDS, DEMO_PASSWORD, JOIN_REQUESTS, ORGANIZATIONS, USERS
 from .extensions import db
 from .listings import services as listings
 from .models import Achievement, Demand, Organization, User
@@ -49,6 +49,19 @@ def seed_users():
             created += 1
         users[spec["key"]] = user
     return users, created
+
+
+def seed_join_requests():
+    """Users who asked to join a demo organization: its org admin has a request to decide on /org/members."""
+    created = 0
+    for spec in JOIN_REQUESTS:
+        if accounts.find_user_by_email(spec["email"]) is not None:
+            continue
+        org = accounts.find_org_by_name(spec["org"])
+        accounts.register_user({"email": spec["email"], "name": spec["name"], "role": spec["role"],
+                                "password": DEMO_PASSWORD, "org_id": org.id})
+        created += 1
+    return created
 
 
 def _achievement_data(spec):
@@ -112,6 +125,7 @@ def seed_demo():
     """Load the demo data (idempotent)."""
     orgs = seed_organizations()
     users, new_users = seed_users()
+    new_users += seed_join_requests()
     new_subscriptions = demo_activity.seed_subscriptions(users)  # before publishing: subscribers hear of it
     new_achievements = seed_listings("achievement", ACHIEVEMENTS, users)
     new_demands = seed_listings("demand", DEMANDS, users)

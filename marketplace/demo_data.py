@@ -42,6 +42,8 @@ USERS = [
     # The unverified enterprise's user: its pending demand shows the verification gate in the review queue.
     dict(key="e4", email="enterprise4@yizhi.demo", name="赵磊", role="enterprise", org="启明储能科技有限公司"),
 ]
+# A researcher who registered into an existing university: the join request waits for its org admin (researcher1).
+JOIN_REQUESTS = [dict(email="applicant@yizhi.demo", name="郑新", role="researcher", org="滨江大学")]
 
 
 def _a(owner, state, title, field, type_, maturity, modes, price, keywords, summary, uses, patent=None,

@@ -30,11 +30,15 @@ def organization(name=None, kind="enterprise", verified=True, **kw):
     return org
 
 
-def user(role="researcher", org=None, email=None, name=None, verified_org=True, password=PASSWORD):
+def user(role="researcher", org=None, email=None, name=None, verified_org=True, password=PASSWORD, org_admin=None):
+    """An approved member of org; of a new organization of its own (and its org admin) when org is None."""
     n = next(_seq)
+    if org_admin is None:
+        org_admin = org is None
     if org is None:
         org = organization(kind=ORG_KIND_FOR_ROLE[role], verified=verified_org)
-    u = User(email=email or f"user{n}@example.com", name=name or f"用户{n}", role=role, organization_id=org.id)
+    u = User(email=email or f"user{n}@example.com", name=name or f"用户{n}", role=role, organization_id=org.id,
+             is_org_admin=org_admin)
     u.set_password(password)
     db.session.add(u)
     db.session.commit()

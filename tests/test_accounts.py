@@ -2,7 +2,7 @@
 import pytest
 
 from marketplace.accounts import services
-from marketplace.models import Organization, User
+from marketplace.models import JoinRequest, Organization, User
 from marketplace.workflow import PermissionDenied
 
 from .factories import PASSWORD, credit_code
@@ -33,11 +33,14 @@ def test_register_creates_user_with_new_unverified_org_and_logs_in(client, db):
     assert page.status_code == 200 and "张三" in page.get_data(as_text=True)
 
 
-def test_register_joins_existing_org_of_matching_kind(client, db, make):
+def test_register_into_existing_org_of_matching_kind_is_a_pending_request(client, db, make):
     org = make.organization(name="华光电子有限公司", kind="enterprise")
     response = _register(client, role="enterprise", email="buyer@example.com", org_mode="existing", org_id=org.id)
     assert response.status_code == 302
-    assert _user(db, "buyer@example.com").organization_id == org.id
+    user = _user(db, "buyer@example.com")
+    assert user.organization_id is None
+    join = db.session.scalar(db.select(JoinRequest).where(JoinRequest.user_id == user.id))
+    assert join.organization_id == org.id and join.status == "pending"
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -238,30 +241,44 @@ def _org_form(org, **overrides):
     return data
 
 
-def test_edit_org_region_and_tags_keeps_verification(client, login, make):
+def test_edit_org_region_applies_at_once_and_keeps_verification(client, login, make):
     user = login(make.user("enterprise"))
     org = user.organization
-    response = client.post("/org", data=_org_form(org, region="浙江省杭州市", tags=["高新技术企业", "科技型企业"]))
+    response = client.post("/org", data=_org_form(org, region="浙江省杭州市", description="新的简介"))
     assert response.status_code == 302
-    assert org.region == "浙江省杭州市" and org.tag_list == ["科技型企业", "高新技术企业"]
+    assert org.region == "浙江省杭州市" and org.description == "新的简介"
     assert org.verified is True
 
 
-def test_edit_verified_org_name_removes_verification(client, login, make):
+def test_member_cannot_award_the_org_a_status_tag(client, db, login, make):
     user = login(make.user("enterprise"))
     org = user.organization
+    response = client.post("/org", data=_org_form(org, region="浙江省杭州市", tags=["高新技术企业"]))
+    assert response.status_code == 403 and "平台管理员" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert org.tag_list == [] and org.region == "测试区"
+    with pytest.raises(PermissionDenied):
+        services.set_org_tags(user, org, ["高新技术企业"])
+
+
+def test_edit_verified_org_name_goes_to_review_and_org_stays_verified(client, login, make):
+    user = login(make.user("enterprise"))
+    org = user.organization
+    old_name = org.name
     page = client.get("/org").get_data(as_text=True)
-    assert "认证将被撤销" in page
+    assert "需经平台管理员审核" in page
     response = client.post("/org", data=_org_form(org, name="改名后的公司"), follow_redirects=True)
-    assert "单位认证已撤销" in response.get_data(as_text=True)
-    assert org.name == "改名后的公司" and org.verified is False and org.verified_at is None
+    assert "已提交平台管理员审核" in response.get_data(as_text=True)
+    assert org.name == old_name and org.verified is True
+    assert "改名后的公司" in client.get("/org").get_data(as_text=True)  # the pending change is shown
 
 
-def test_edit_verified_org_credit_code_removes_verification(client, login, make):
+def test_edit_verified_org_credit_code_goes_to_review(client, login, make):
     user = login(make.user("enterprise"))
     org = user.organization
+    old_code = org.credit_code
     client.post("/org", data=_org_form(org, credit_code=credit_code(777777)))
-    assert org.credit_code == credit_code(777777) and org.verified is False
+    assert org.credit_code == old_code and org.verified is True
 
 
 def test_edit_org_rejects_bad_credit_code_tag_and_kind(client, db, login, make):
@@ -271,8 +288,6 @@ def test_edit_org_rejects_bad_credit_code_tag_and_kind(client, db, login, make):
     bad = old_code[:17] + ("0" if old_code[17] != "0" else "1")
     page = client.post("/org", data=_org_form(org, credit_code=bad)).get_data(as_text=True)
     assert "校验位不正确" in page
-    page = client.post("/org", data=_org_form(org, tags=["冒充的标签"])).get_data(as_text=True)
-    assert "标签无效" in page
     page = client.post("/org", data=_org_form(org, kind="university")).get_data(as_text=True)
     assert "企业用户所在单位类型只能是" in page
     db.session.expire_all()

@@ -9,9 +9,11 @@ Outcomes:  OK 200 · LOGIN 302 to /login · REDIR 302 elsewhere · F 403 · N 40
               POST actions, whose answer (200 / 201 / 302 / 400 / 409) depends on the form and state.
 
 Roles: visitor (not logged in, no token) · researcher (owns the achievements, applied to the challenge,
-won the running challenge, supplier party of the deal) · enterprise (owns the demands and challenges,
-enquired, buyer party of the deal) · broker (assigned to the deal) · admin · other_researcher and
-other_enterprise (same roles, own nothing here, belong to other organizations).
+won the running challenge, supplier party of the deal, org admin of its university) · enterprise (owns the
+demands and challenges, enquired, buyer party of the deal, a plain member of its company) · broker (assigned
+to the deal) · admin · other_researcher and other_enterprise (same roles, own nothing here, belong to other
+organizations) · pending_member (a researcher who registered into the researcher's university and waits
+for approval: sees what a visitor sees; by default expected to fare like other_researcher).
 
 One database is built per module and copied back before every case, so POST actions cannot leak
 state into the next case (a file copy on SQLite, a database cloned from a saved one on PostgreSQL).
@@ -26,6 +28,7 @@ import pytest
 from flask import Flask
 
 from marketplace import create_app
+from marketplace.accounts import membership, services as accounts
 from marketplace.extensions import db
 from marketplace.matching import index
 from marketplace.models import (ApiToken, Application, Enquiry, ImportJob, Match, Milestone, Notification,
@@ -35,13 +38,16 @@ from marketplace.timeutil import utcnow
 from . import databases, factories
 from .deals_support import person
 
-ROLES = ("visitor", "researcher", "enterprise", "broker", "admin", "other_researcher", "other_enterprise")
+ROLES = ("visitor", "researcher", "enterprise", "broker", "admin", "other_researcher", "other_enterprise",
+         "pending_member")
 OK, LOGIN, REDIR, F, N, U, A = "200", "login", "redirect", "403", "404", "401", "allowed"
 
 
-def E(visitor, researcher, enterprise, broker, admin, other_researcher, other_enterprise):
-    """Expected outcomes, in ROLES order."""
-    return dict(zip(ROLES, (visitor, researcher, enterprise, broker, admin, other_researcher, other_enterprise)))
+def E(visitor, researcher, enterprise, broker, admin, other_researcher, other_enterprise, pending_member=None):
+    """Expected outcomes, in ROLES order; a pending member fares like other_researcher unless given."""
+    pending_member = other_researcher if pending_member is None else pending_member
+    return dict(zip(ROLES, (visitor, researcher, enterprise, broker, admin, other_researcher, other_enterprise,
+                            pending_member)))
 
 
 def everyone(code):
@@ -85,8 +91,16 @@ PAGE_CASES = [
      E(LOGIN, REDIR, N, N, N, N, N)),
     ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/999999/revoke", only(LOGGED_IN, N)),
     ("GET", "/me", "/me", only(LOGGED_IN, OK)),
-    ("GET", "/org", "/org", only(LOGGED_IN, OK)),
-    ("POST", "/org", "/org", only(LOGGED_IN, A)),
+    ("GET", "/org", "/org", E(LOGIN, OK, OK, OK, OK, OK, OK, REDIR)),
+    ("POST", "/org", "/org", E(LOGIN, A, F, F, A, F, F, REDIR), {"name": "矩阵测试大学", "kind": "university",
+                                                                "region": "新区"}),
+    ("GET", "/org/members", "/org/members", E(LOGIN, OK, F, F, OK, F, F, REDIR)),
+    ("POST", "/org/requests/<int:request_id>/<any(approve, reject):action>", "/org/requests/{join}/approve",
+     E(LOGIN, A, N, N, A, N, N, N)),
+    ("POST", "/org/requests/<int:request_id>/<any(approve, reject):action>", "/org/requests/{join}/reject",
+     E(LOGIN, A, N, N, A, N, N, N), {"reason": "查无此人"}),
+    ("GET", "/org/join", "/org/join", only(LOGGED_IN, REDIR)),
+    ("POST", "/org/join", "/org/join", only(LOGGED_IN, REDIR), {"org_mode": "existing", "org_id": "{org_researcher}"}),
     ("GET", "/orgs/<int:org_id>", "/orgs/{org_researcher}", everyone(OK)),
     ("GET", "/orgs/<int:org_id>", "/orgs/999999", everyone(N)),
 
@@ -180,7 +194,7 @@ PAGE_CASES = [
 
     # 揭榜挂帅: public list, applying, applications
     ("GET", "/challenges", "/challenges", everyone(OK)),
-    ("GET", "/challenges/<int:demand_id>/apply", "/challenges/{chal}/apply", E(LOGIN, REDIR, F, F, F, OK, F)),
+    ("GET", "/challenges/<int:demand_id>/apply", "/challenges/{chal}/apply", E(LOGIN, REDIR, F, F, F, OK, F, F)),
     ("GET", "/challenges/<int:demand_id>/apply", "/challenges/{chal_draft}/apply", E(LOGIN, N, F, F, F, N, F)),
     ("POST", "/challenges/<int:demand_id>/apply", "/challenges/{chal}/apply", only(RESEARCHERS, A),
      {"proposal": "<p>方案</p>", "quote": "30", "team": "团队", "plan": "计划"}),
@@ -229,6 +243,16 @@ PAGE_CASES = [
     ("POST", "/admin/review/<kind>/<int:listing_id>/reject", "/admin/review/demand/{dem_pending}/reject",
      only(ADMIN, A), {"reason": "材料不全"}),
     ("GET", "/admin/organizations", "/admin/organizations", only(ADMIN, OK)),
+    ("GET", "/admin/organizations/<int:org_id>", "/admin/organizations/{org_researcher}", only(ADMIN, OK)),
+    ("GET", "/admin/organizations/<int:org_id>", "/admin/organizations/999999", only(ADMIN, N)),
+    ("POST", "/admin/organizations/<int:org_id>/tags", "/admin/organizations/{org_researcher}/tags", only(ADMIN, A),
+     {"tags": "高新技术企业"}),
+    ("POST", "/admin/organizations/<int:org_id>/members/<int:user_id>/<any(promote, demote):action>",
+     "/admin/organizations/{org_enterprise}/members/{enterprise}/promote", only(ADMIN, A)),
+    ("POST", "/admin/org-changes/<int:change_id>/<any(approve, reject):action>", "/admin/org-changes/{change}/approve",
+     only(ADMIN, A)),
+    ("POST", "/admin/org-changes/<int:change_id>/<any(approve, reject):action>", "/admin/org-changes/{change}/reject",
+     only(ADMIN, A), {"reason": "与执照不符"}),
     ("POST", "/admin/organizations/<int:org_id>/verify", "/admin/organizations/{org_unverified}/verify",
      only(ADMIN, A)),
     ("POST", "/admin/organizations/<int:org_id>/unverify", "/admin/organizations/{org_researcher}/unverify",
@@ -261,7 +285,7 @@ API_CASES = [
     ("GET", f"{API}/demands/<int:listing_id>", f"{API}/demands/{{dem_pub}}", everyone(OK)),
     ("GET", f"{API}/demands/<int:listing_id>", f"{API}/demands/{{dem_draft}}", E(N, N, OK, N, OK, N, N)),
     ("POST", f"{API}/achievements", f"{API}/achievements",
-     E(U, A, F, F, A, A, F), {"title": "API 成果", "summary": "简介"}),
+     E(U, A, F, F, A, A, F, F), {"title": "API 成果", "summary": "简介"}),
     ("POST", f"{API}/demands", f"{API}/demands", E(U, F, A, F, A, F, A), {"title": "API 需求", "description": "描述"}),
     ("POST", f"{API}/achievements/<int:listing_id>/<any(submit, approve, reject):action>",
      f"{API}/achievements/{{ach_draft}}/submit", E(U, A, N, N, F, N, N)),
@@ -290,7 +314,7 @@ API_CASES = [
 
     # challenges
     ("POST", f"{API}/demands/<int:demand_id>/applications", f"{API}/demands/{{chal}}/applications",
-     E(U, A, F, F, F, A, F)),
+     E(U, A, F, F, F, A, F, F)),
     ("POST", f"{API}/demands/<int:demand_id>/applications", f"{API}/demands/{{chal_draft}}/applications",
      E(U, N, F, N, F, N, N)),
     ("GET", f"{API}/demands/<int:demand_id>/applications", f"{API}/demands/{{chal}}/applications",
@@ -351,6 +375,8 @@ def _build_world():
         "other_enterprise": person(factories, "enterprise", "他家企业"),
     }
     researcher, enterprise = users["researcher"], users["enterprise"]
+    researcher.is_org_admin = True
+    users["pending_member"] = _pending_member(org_researcher)
     tokens = {role: ApiToken(user_id=user.id, token_hash=hashlib.sha256(TOKENS[role].encode()).hexdigest(),
                              expires_at=utcnow() + timedelta(days=30)) for role, user in users.items()}
     db.session.add_all(tokens.values())
@@ -397,10 +423,22 @@ def _build_world():
         "import_job": import_job.id,
         "researcher_email": researcher.email, "PASSWORD": factories.PASSWORD,
         "token_researcher": tokens["researcher"].id,
+        "join": membership.pending_request_of(users["pending_member"]).id,
+        "change": membership.request_identity_change(researcher, org_researcher, "矩阵测试大学（更名）", "university",
+                                                     None).id,
     }
+    db.session.commit()
     ids.update({role: user.id for role, user in users.items()})
     ids.update({f"session_{role}": user.get_id() for role, user in users.items()})
     return ids
+
+
+def _pending_member(org):
+    """A researcher who registered into `org`: a pending join request, no organization yet."""
+    user = accounts.register_user({"role": "researcher", "name": "待审核研究员", "email": "pending@example.com",
+                                   "password": factories.PASSWORD, "org_id": org.id})
+    db.session.commit()
+    return user
 
 
 class World:

@@ -6,8 +6,8 @@ import pytest
 from decimal import Decimal
 
 from marketplace.deals.queries import is_overdue
-from marketplace.models import (Achievement, Application, Deal, DealNote, Demand, Enquiry, Event, Match, Milestone,
-                                Notification, Organization, Subscription, User)
+from marketplace.models import (Achievement, Application, Deal, DealNote, Demand, Enquiry, Event, JoinRequest, Match,
+                                Milestone, Notification, Organization, Subscription, User)
 from marketplace.models.deals import DEAL_STAGES
 from marketplace.models.listings import CHALLENGE_STATES, FIELDS, LISTING_STATES
 from marketplace.timeutil import utcnow
@@ -144,7 +144,12 @@ def test_seed_demo_data_is_valid_and_usable(runner, db, client):
     assert all(d.bounty and d.deadline > utcnow() + timedelta(days=7) and d.eligibility for d in challenges)
     roles = {u.email: u.role for u in db.session.scalars(db.select(User)).all()}
     assert roles["admin@yizhi.demo"] == "admin" and roles["broker@yizhi.demo"] == "broker"
-    assert sorted(roles.values()).count("researcher") == 3 and sorted(roles.values()).count("enterprise") >= 3
+    assert sorted(roles.values()).count("researcher") == 4 and sorted(roles.values()).count("enterprise") >= 3
+    # One researcher registered into 滨江大学 and waits for its org admin (researcher1) to decide.
+    applicant, admin_of_org = _user(db, "applicant@yizhi.demo"), _user(db, "researcher1@yizhi.demo")
+    join = db.session.scalar(db.select(JoinRequest).where(JoinRequest.user_id == applicant.id))
+    assert applicant.organization_id is None and join.status == "pending"
+    assert admin_of_org.is_org_admin and join.organization_id == admin_of_org.organization_id
     response = client.post("/login", data={"email": "admin@yizhi.demo", "password": "Demo-yizhi-2026"})
     assert response.status_code == 302
     page = client.get("/admin/review").get_data(as_text=True)

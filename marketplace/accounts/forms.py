@@ -47,17 +47,10 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
-    # Choices are checked by the service (with a Chinese message), not by WTForms.
-    role = RadioField("注册身份", choices=select_choices(REGISTER_ROLE_CHOICES), default="researcher",
-                      validate_choice=False,
-                      validators=[DataRequired(message="请选择注册身份")])
-    name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=100, message="姓名过长")])
-    email = EmailField("邮箱", validators=[DataRequired(message="请填写邮箱"), Length(max=200, message="邮箱过长")])
-    password = _password("密码")
-    confirm = PasswordField("确认密码", validators=[DataRequired(message="请再次输入密码"),
-                                                  EqualTo("password", message="两次输入的密码不一致")])
-    org_mode = RadioField("所在单位", choices=select_choices([("existing", "选择已有单位"), ("new", "新建单位")]), default="existing",
+class OrganizationChoiceForm(FlaskForm):
+    """Join an existing organization (a request its org admin decides) or create a new one."""
+    org_mode = RadioField("所在单位", choices=select_choices([("existing", "申请加入已有单位"), ("new", "新建单位")]),
+                          default="existing",
                           validate_choice=False)
     org_id = SelectField("已有单位", coerce=int_or_zero, choices=[], validate_choice=False)
     org_name = StringField("新单位名称", validators=[Optional(), Length(max=200, message="单位名称过长")])
@@ -76,13 +69,27 @@ class RegisterForm(FlaskForm):
             ok = False
         return ok
 
+    def org_data(self):
+        if self.org_mode.data == "new":
+            return dict(org_name=self.org_name.data, org_kind=self.org_kind.data, credit_code=self.credit_code.data)
+        return {"org_id": self.org_id.data}
+
+
+class RegisterForm(OrganizationChoiceForm):
+    # Choices are checked by the service (with a Chinese message), not by WTForms.
+    role = RadioField("注册身份", choices=select_choices(REGISTER_ROLE_CHOICES), default="researcher",
+                      validate_choice=False,
+                      validators=[DataRequired(message="请选择注册身份")])
+    name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=100, message="姓名过长")])
+    email = EmailField("邮箱", validators=[DataRequired(message="请填写邮箱"), Length(max=200, message="邮箱过长")])
+    password = _password("密码")
+    confirm = PasswordField("确认密码", validators=[DataRequired(message="请再次输入密码"),
+                                                  EqualTo("password", message="两次输入的密码不一致")])
+
     def service_data(self):
         data = {"role": self.role.data, "name": self.name.data, "email": self.email.data,
                 "password": self.password.data}
-        if self.org_mode.data == "new":
-            data.update(org_name=self.org_name.data, org_kind=self.org_kind.data, credit_code=self.credit_code.data)
-        else:
-            data["org_id"] = self.org_id.data
+        data.update(self.org_data())
         return data
 
 
@@ -99,10 +106,20 @@ class OrganizationForm(FlaskForm):
     credit_code = StringField("统一社会信用代码", validators=[Optional(), Length(max=18, message="应为 18 位")],
                               description="18 位，末位为校验码")
     region = StringField("所在地区", validators=[Optional(), Length(max=100, message="所在地区过长")])
-    tags = MultiCheckboxField("单位标签", choices=select_choices((t, t) for t in ORG_TAGS), validate_choice=False)
     description = TextAreaField("单位简介", validators=[Optional(), Length(max=ORG_DESCRIPTION_MAX,
                                                                        message=f"不能超过 {ORG_DESCRIPTION_MAX} 个字符")],
                                 render_kw={"rows": 5})
+
+
+class OrgTagsForm(FlaskForm):
+    """Status tags: set by platform admins only."""
+    tags = MultiCheckboxField("单位标签", choices=select_choices((t, t) for t in ORG_TAGS), validate_choice=False)
+
+
+class DecisionForm(FlaskForm):
+    """Approve or reject a request; the reason is required for a rejection (checked by the service)."""
+    reason = StringField("驳回原因", validators=[Optional(), Length(max=500, message="不能超过 500 个字符")])
+    next = HiddenField()
 
 
 def attach_errors(form, errors):

@@ -13,6 +13,7 @@ from ..notifications.services import notify_many
 from ..timeutil import utcnow
 from ..validators import is_valid_credit_code
 from ..workflow import NotFound, PermissionDenied, ValidationFailed
+from . import membership
 from . import throttle, tokens
 from .passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem, verify_password  # noqa: F401
 
@@ -161,10 +162,35 @@ def register_user(data):
     org = _registration_org(data, role, errors)
     if errors:
         raise ValidationFailed("注册信息有误，请修改后重试", errors)
-    if org.id is None:
-        db.session.add(org)
-        db.session.flush()
-    return _new_user(email, name, role, password, org)
+    user = _new_user(email, name, role, password, None)
+    _join_or_found(user, org)
+    return user
+
+
+def choose_organization(user, data):
+    """A user without an organization (e.g. after a rejected request) asks to join one or creates one.
+
+    data as in register_user: org_id, or org_name, org_kind, credit_code. Returns the JoinRequest, or
+    None when a new organization was created (the user is then its org admin)."""
+    if membership.member_org_id(user) is not None or membership.pending_request_of(user) is not None:
+        raise ValidationFailed("您已加入单位或已有待审核的加入申请")
+    if user.role not in SELF_REGISTER_ROLES:
+        raise PermissionDenied("技术经纪人和管理员的单位由平台设置")
+    errors = {}
+    org = _registration_org(data, user.role, errors)
+    if errors:
+        raise ValidationFailed("单位信息有误，请修改后重试", errors)
+    return _join_or_found(user, org)
+
+
+def _join_or_found(user, org):
+    """An existing organization is joined by request, never claimed; a new one makes the user its org admin."""
+    if org.id is not None:
+        return membership.request_join(user, org)
+    db.session.add(org)
+    db.session.flush()
+    membership.admit(user, org)
+    return None
 
 
 def _registration_org(data, role, errors):
@@ -190,8 +216,11 @@ def _registration_org(data, role, errors):
 
 
 def _new_user(email, name, role, password, org):
-    user = User(email=email, name=name, role=role, organization_id=org.id if org else None, active=True)
+    """A new account; with `org`, an approved member of it (its org admin if it is the first member)."""
+    user = User(email=email, name=name, role=role, active=True, is_org_admin=False)
     user.set_password(password)
+    if org is not None:
+        membership.admit(user, org)
     db.session.add(user)
     db.session.flush()
     return user
@@ -257,25 +286,29 @@ def logout_everywhere(user):
 # ---------------------------------------------------------------- organizations
 
 def can_edit_organization(user, org):
-    return user.is_authenticated and (user.role == "admin" or user.organization_id == org.id)
+    """Org admins edit their organization's profile; platform admins edit any."""
+    return user.is_authenticated and membership.can_manage_members(user, org)
 
 
 def update_organization(user, org, data):
-    """Edit an organization profile; returns True when the edit removed its verification.
+    """Edit an organization profile; returns the pending OrganizationChange when the edit needs review.
 
-    Changing a verified organization's name or credit code needs a new verification.
+    Description and region apply at once. A verified organization's legal identity (name, kind,
+    credit code) changes only through a platform admin's review; until then it keeps its old,
+    verified identity. Status tags (高新技术企业, ...) are set by platform admins only (set_org_tags).
     """
     if not can_edit_organization(user, org):
-        raise PermissionDenied("只能编辑本单位的资料")
+        raise PermissionDenied("只有本单位的单位管理员可以编辑单位资料")
+    if "tags" in data and not membership.is_platform_admin(user):
+        raise PermissionDenied("单位标签由平台管理员认定，不能自行设置")
     errors = {}
     name = (data.get("name") or "").strip()
     kind = (data.get("kind") or "").strip()
     credit_code = normalize_credit_code(data.get("credit_code"))
     region = (data.get("region") or "").strip()
     description = (data.get("description") or "").strip()
-    tags = [t for t in (data.get("tags") or []) if t]
     _check_org_name(name, errors, org=org)
-    kind_error = _org_kind_error(user.role, kind)
+    kind_error = _org_kind_error(user.role, kind) if kind != org.kind else None
     if kind_error:
         errors["kind"] = kind_error
     _check_credit_code(credit_code, errors, org=org)
@@ -283,18 +316,36 @@ def update_organization(user, org, data):
         errors["region"] = f"所在地区不能超过 {REGION_MAX} 个字符"
     if len(description) > ORG_DESCRIPTION_MAX:
         errors["description"] = f"单位简介不能超过 {ORG_DESCRIPTION_MAX} 个字符（当前 {len(description)} 个）"
-    bad_tags = [t for t in tags if t not in ORG_TAGS]
-    if bad_tags:
-        errors["tags"] = f"标签无效：{'、'.join(bad_tags)}"
+    if "tags" in data:
+        _check_tags(data["tags"], errors)
     if errors:
         raise ValidationFailed("单位资料有误，请修改后重试", errors)
-    lost_verification = org.verified and (name != org.name or credit_code != org.credit_code)
-    org.name, org.kind, org.credit_code = name, kind, credit_code
     org.region, org.description = region or None, description or None
-    org.tags = ",".join(t for t in ORG_TAGS if t in tags)
-    if lost_verification:
-        org.verified, org.verified_at = False, None
-    return lost_verification
+    if "tags" in data:
+        set_org_tags(user, org, data["tags"])
+    identity_changed = (name, kind, credit_code) != (org.name, org.kind, org.credit_code)
+    if identity_changed and org.verified and not membership.is_platform_admin(user):
+        return membership.request_identity_change(user, org, name, kind, credit_code)
+    org.name, org.kind, org.credit_code = name, kind, credit_code
+    return None
+
+
+def _check_tags(tags, errors):
+    bad_tags = [t for t in (tags or []) if t and t not in ORG_TAGS]
+    if bad_tags:
+        errors["tags"] = f"标签无效：{'、'.join(bad_tags)}"
+
+
+def set_org_tags(admin, org, tags):
+    """Status tags assert something the platform checked: only platform admins set them."""
+    if not membership.is_platform_admin(admin):
+        raise PermissionDenied("单位标签由平台管理员认定，不能自行设置")
+    errors = {}
+    _check_tags(tags, errors)
+    if errors:
+        raise ValidationFailed("单位标签有误", errors)
+    org.tags = ",".join(t for t in ORG_TAGS if t in (tags or []))
+    return org
 
 
 def verify_organization(admin, org, verified):

@@ -5,8 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db
 from ..forms import EmptyForm
 from ..security import is_safe_next
-from ..workflow import DomainError, ValidationFailed
-from . import services, tokens
+from ..workflow import DomainError, PermissionDenied, ValidationFailed
+from . import membership, services, tokens
 from .dashboard import sections_for
 from .forms import LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm, attach_errors, select_choices
 
@@ -49,7 +49,7 @@ def logout():
     return redirect(url_for("main.home"))
 
 
-def _org_choices(role):
+def org_choices(role):
     orgs = services.organizations_for_role(role if role in ("researcher", "enterprise") else "researcher")
     return [(0, "— 请选择 —")] + [(o.id, f"{o.name}（{o.kind_label}{'，已认证' if o.verified else ''}）") for o in orgs]
 
@@ -60,7 +60,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = RegisterForm()
-    form.org_id.choices = select_choices(_org_choices(form.role.data))
+    form.org_id.choices = select_choices(org_choices(form.role.data))
     if form.validate_on_submit():
         try:
             services.check_registration_allowed(request.remote_addr)
@@ -73,9 +73,12 @@ def register():
         else:
             db.session.commit()
             login_user(user)
-            flash("注册成功，欢迎加入易智。新建的单位需经管理员认证后，您发布的信息才能通过审核。", "success")
+            if membership.member_org_id(user) is None:
+                flash("注册成功。加入单位的申请已提交，单位管理员审核通过后您才能代表单位发布信息、查看单位交易。", "info")
+            else:
+                flash("注册成功，欢迎加入易智。新建的单位需经管理员认证后，您发布的信息才能通过审核。", "success")
             return redirect(url_for("accounts.dashboard"))
-    org_options = {role: _org_choices(role) for role in ("researcher", "enterprise")}
+    org_options = {role: org_choices(role) for role in ("researcher", "enterprise")}
     return render_template("accounts/register.html", form=form, org_options=org_options)
 
 
@@ -114,32 +117,44 @@ def revoke_token(token_id):
 @bp.route("/me")
 @login_required
 def dashboard():
-    return render_template("accounts/dashboard.html", sections=sections_for(current_user), form=EmptyForm())
+    join_request = membership.latest_request_of(current_user) if current_user.organization_id is None else None
+    return render_template("accounts/dashboard.html", sections=sections_for(current_user), form=EmptyForm(),
+                           join_request=join_request, is_org_admin=membership.is_org_admin(current_user,
+                                                                                           current_user.organization))
 
 
 @bp.route("/org", methods=["GET", "POST"])
 @login_required
 def org_edit():
-    org = current_user.organization
+    org = membership.membership_of(current_user)
     if org is None:
-        flash("您的账号尚未关联单位，请联系平台管理员", "warning")
+        flash("您尚未加入单位（或加入申请尚在审核中）", "warning")
         return redirect(url_for("accounts.dashboard"))
+    can_edit = services.can_edit_organization(current_user, org)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("只有本单位的单位管理员可以编辑单位资料")
     form = OrganizationForm(obj=org)
-    if request.method == "GET":
-        form.tags.data = org.tag_list
-    if form.validate_on_submit():
+    if can_edit and form.validate_on_submit():
         try:
-            lost_verification = services.update_organization(current_user, org, form.data)
+            change = services.update_organization(current_user, org, _org_form_data(form, request.form))
         except ValidationFailed as err:
             for message in attach_errors(form, err.errors):
                 flash(message, "error")
         else:
             db.session.commit()
             flash("单位资料已保存", "success")
-            if lost_verification:
-                flash("由于修改了单位名称或统一社会信用代码，单位认证已撤销，需管理员重新认证", "warning")
+            if change is not None:
+                flash("单位名称、类型或统一社会信用代码的变更已提交平台管理员审核，通过前单位仍以原信息保持认证", "info")
             return redirect(url_for("accounts.org_edit"))
-    return render_template("accounts/org_edit.html", form=form, org=org)
+    return render_template("accounts/org_edit.html", form=form, org=org, can_edit=can_edit,
+                           change=membership.pending_change_of(org))
+
+
+def _org_form_data(form, posted):
+    data = {key: form[key].data for key in ("name", "kind", "credit_code", "region", "description")}
+    if "tags" in posted:  # not on the form: status tags are the platform's to set, the service refuses them
+        data["tags"] = posted.getlist("tags")
+    return data
 
 
 @bp.route("/orgs/<int:org_id>")

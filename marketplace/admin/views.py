@@ -5,8 +5,8 @@ Every route of this blueprint is admin-only (checked once in before_request).
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..accounts import services as accounts
-from ..accounts.forms import attach_errors, select_choices
+from ..accounts import membership, services as accounts
+from ..accounts.forms import DecisionForm, OrgTagsForm, attach_errors, select_choices
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
@@ -15,7 +15,7 @@ from ..models.accounts import ROLES
 from ..models.listings import LISTING_STATES
 from ..security import role_required
 from ..text import sanitize_html
-from ..workflow import DomainError, ValidationFailed
+from ..workflow import DomainError, InvalidTransition, ValidationFailed
 from . import services
 from .forms import ApproveForm, RejectForm, UserCreateForm
 
@@ -102,7 +102,61 @@ def organizations():
     status = request.args.get("status", "")
     page = page_arg()
     pagination = services.organizations(ORG_FILTERS.get(status), page=max(page, 1))
-    return render_template("admin/organizations.html", pagination=pagination, status=status, form=EmptyForm())
+    joins, changes = membership.pending_counts()
+    return render_template("admin/organizations.html", pagination=pagination, status=status, form=EmptyForm(),
+                           pending_joins=joins, pending_changes=changes)
+
+
+@bp.route("/admin/organizations/<int:org_id>")
+def organization_detail(org_id):
+    org = accounts.get_organization(org_id)
+    tags_form = OrgTagsForm()
+    tags_form.tags.data = org.tag_list
+    return render_template("admin/organization_detail.html", org=org, members=membership.members_of([org.id]),
+                           pending=membership.requests_for(org), change=membership.pending_change_of(org),
+                           tags_form=tags_form, form=DecisionForm(), empty_form=EmptyForm())
+
+
+@bp.route("/admin/organizations/<int:org_id>/tags", methods=["POST"])
+def organization_tags(org_id):
+    org = accounts.get_organization(org_id)
+    form = OrgTagsForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_org_tags(current_user, org, form.tags.data)
+        except ValidationFailed as err:
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash("单位标签已更新", "success")
+    return redirect(url_for("admin.organization_detail", org_id=org.id))
+
+
+@bp.route("/admin/organizations/<int:org_id>/members/<int:user_id>/<any(promote, demote):action>", methods=["POST"])
+def organization_admin(org_id, user_id, action):
+    user = accounts.get_user(user_id)
+    if user.organization_id != org_id:
+        return redirect(url_for("admin.organization_detail", org_id=org_id))
+    if EmptyForm().validate_on_submit():
+        membership.set_org_admin(current_user, user, action == "promote")
+        db.session.commit()
+        flash(f"已{'设为' if action == 'promote' else '取消'}单位管理员：{user.name}", "success")
+    return redirect(url_for("admin.organization_detail", org_id=org_id))
+
+
+@bp.route("/admin/org-changes/<int:change_id>/<any(approve, reject):action>", methods=["POST"])
+def organization_change(change_id, action):
+    change = membership.get_change(change_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            membership.decide_change(current_user, change, action == "approve", form.reason.data)
+        except (ValidationFailed, InvalidTransition) as err:
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(f"已{'通过' if action == 'approve' else '驳回'}单位信息变更", "success")
+    return redirect(url_for("admin.organization_detail", org_id=change.organization_id))
 
 
 def _set_verified(org_id, verified):

@@ -1,6 +1,7 @@
 """揭榜申请: apply, edit and withdraw (applicant); shortlist, decline and select (the challenge's owner)."""
 from decimal import Decimal, InvalidOperation
 
+from ..accounts.membership import can_act_for_org, member_org_id, membership_of
 from ..extensions import db
 from ..models import Application
 from ..models.challenges import DECLINE_REASONS
@@ -107,16 +108,18 @@ def apply_to_challenge(demand, user, data, now=None):
     """Create a `submitted` application (the caller commits)."""
     if not user.is_authenticated or user.role != "researcher":
         raise PermissionDenied("只有科研人员（高校院所及其团队）可以揭榜")
+    if not can_act_for_org(user):
+        raise PermissionDenied("加入单位的申请通过后才能揭榜")
     _require_open(demand, now)
     if db.session.scalar(db.select(Application.id).where(Application.demand_id == demand.id,
                                                          Application.applicant_id == user.id)):
         raise Conflict("您已申请过该榜单，可在“我的申请”中修改")
     values = clean_application(data)
-    app = Application(demand_id=demand.id, applicant_id=user.id, organization_id=user.organization_id,
+    app = Application(demand_id=demand.id, applicant_id=user.id, organization_id=member_org_id(user),
                       status="submitted", **values)
     db.session.add(app)
     db.session.flush()
-    org = f"（{user.organization.name}）" if user.organization else ""
+    org = f"（{membership_of(user).name}）" if membership_of(user) else ""
     notify(demand.owner, "application_new", f"{user.name}{org}申请揭榜《{demand.title}》，报价 {app.quote} 万元",
            application_url(app))
     return app

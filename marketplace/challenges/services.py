@@ -9,6 +9,7 @@ Choice made here: when a winner is selected, or the challenge is cancelled / dec
 every still-open application (submitted or shortlisted) is declined with code `other`, so that no
 applicant is left without an answer.
 """
+from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..listings import services as listings
 from ..models import Application, Demand, Event, Milestone
@@ -334,7 +335,8 @@ def my_application(demand, user):
 
 
 def can_apply(user, demand, now=None):
-    return (user.is_authenticated and user.role == "researcher" and accepting_applications(demand, now)
+    return (user.is_authenticated and user.role == "researcher" and can_act_for_org(user)
+            and accepting_applications(demand, now)
             and my_application(demand, user) is None)
 
 

@@ -6,13 +6,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
+from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
 from ..listings.panels import panel_provider
 from ..security import role_required
 from ..timeutil import days_left, utcnow
-from ..workflow import InvalidTransition, ValidationFailed, history
+from ..workflow import InvalidTransition, PermissionDenied, ValidationFailed, history
 from . import applications as apps
 from . import services
 from ..models.challenges import APPLICATION_STATES
@@ -109,6 +110,8 @@ def apply(demand_id):
         flash("该榜单已截止或不在征集期，不能申请" if demand.status == "published" or demand.status == "reviewing"
               else "该榜单当前不接受申请", "warning")
         return redirect(services.detail_url(demand))
+    if not can_act_for_org(current_user):
+        raise PermissionDenied("加入单位的申请通过后才能揭榜")
     form = ApplicationForm()
     if form.validate_on_submit():
         try:

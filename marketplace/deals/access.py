@@ -1,12 +1,14 @@
 """Who may see and who may work a deal.
 
-A deal is seen by admins, its assigned broker and the two parties (members of the
-supplier and the buyer organizations, plus the achievement's owner and the enquirer).
+A deal is seen by admins, its assigned broker and the two parties (approved members of the
+supplier and the buyer organizations — accounts/membership.py decides who is one — plus the
+achievement's owner and the enquirer).
 Anyone else gets NotFound, in the pages and in the API alike, so a deal's existence
 is not disclosed. Parties see but do not act: acting needs the broker or an admin.
 """
 from sqlalchemy import or_
 
+from ..accounts.membership import member_org_id
 from ..extensions import db
 from ..models import Achievement, Deal, Enquiry
 from ..workflow import NotFound, PermissionDenied
@@ -30,7 +32,7 @@ def is_assigned_broker(user, deal):
 def is_party(user, deal):
     if not user.is_authenticated:
         return False
-    org_id = user.organization_id
+    org_id = member_org_id(user)
     if org_id is not None and org_id in (deal.supplier_org_id, deal.buyer_org_id):
         return True
     if deal.achievement is not None and deal.achievement.owner_id == user.id:
@@ -68,8 +70,9 @@ def visible_condition(user):
     conditions = [Deal.broker_id == user.id,
                   Deal.achievement_id.in_(db.select(Achievement.id).where(Achievement.owner_id == user.id)),
                   Deal.enquiry_id.in_(db.select(Enquiry.id).where(Enquiry.user_id == user.id))]
-    if user.organization_id is not None:
-        conditions += [Deal.supplier_org_id == user.organization_id, Deal.buyer_org_id == user.organization_id]
+    org_id = member_org_id(user)
+    if org_id is not None:
+        conditions += [Deal.supplier_org_id == org_id, Deal.buyer_org_id == org_id]
     return or_(*conditions)
 
 

@@ -1,4 +1,5 @@
 """Enquiries (合作意向): an enterprise's interest in an achievement, a lead for brokers."""
+from ..accounts.membership import can_act_for_org, member_org_id, membership_of
 from ..extensions import db
 from ..models import Achievement, Enquiry
 from ..models.deals import ENQUIRY_MODES
@@ -16,7 +17,7 @@ CLOSE_NOTE_MAX = 500
 
 
 def can_enquire(user):
-    return user.is_authenticated and user.role == "enterprise"
+    return user.is_authenticated and user.role == "enterprise" and can_act_for_org(user)
 
 
 def create_enquiry(user, achievement_id, data):
@@ -25,7 +26,7 @@ def create_enquiry(user, achievement_id, data):
     if achievement is None or achievement.status != "published":
         raise NotFound("该科技成果不存在或尚未发布")
     if not can_enquire(user):
-        raise PermissionDenied("只有企业用户可以提交合作意向")
+        raise PermissionDenied("只有已加入单位的企业用户可以提交合作意向")
     errors = {}
     mode = parse_choice(data.get("mode"), "合作方式", "mode", errors, ENQUIRY_MODES)
     message = parse_text(data.get("message"), "意向说明", "message", errors, SUMMARY_MAX)
@@ -35,11 +36,12 @@ def create_enquiry(user, achievement_id, data):
         Enquiry.achievement_id == achievement.id, Enquiry.user_id == user.id, Enquiry.status == "open"))
     if duplicate is not None:
         raise ValidationFailed("您已对该成果提交过合作意向，技术经纪人会尽快联系您", {"message": "请勿重复提交"})
-    enquiry = Enquiry(achievement_id=achievement.id, user_id=user.id, organization_id=user.organization_id,
+    enquiry = Enquiry(achievement_id=achievement.id, user_id=user.id, organization_id=member_org_id(user),
                       mode=mode, message=message, status="open", created_at=utcnow())
     db.session.add(enquiry)
     db.session.flush()
-    org_name = user.organization.name if user.organization else user.name
+    org = membership_of(user)
+    org_name = org.name if org else user.name
     notify(achievement.owner, "enquiry_received",
            f"{org_name} 对您的成果《{achievement.title}》提交了合作意向（{mode}）", f"/achievements/{achievement.id}")
     return enquiry

@@ -5,6 +5,7 @@ Every stage change goes through DEAL_MACHINE (workflow.StateMachine, attr="stage
 records the Event; each stage's required values are checked here, not only in the forms.
 The caller commits.
 """
+from ..accounts.membership import members_of, membership_of
 from ..extensions import db
 from ..models import Achievement, Deal, DealNote, Demand, Enquiry, Event, Match, Organization, User
 from ..models.deals import CONTRACT_TYPES, DEAL_STAGES
@@ -43,11 +44,7 @@ def deal_url(deal):
 
 def participants(deal):
     """Everyone told about a deal's moves: both parties' members, the owner, the enquirer, the broker."""
-    users = []
-    org_ids = [i for i in (deal.supplier_org_id, deal.buyer_org_id) if i is not None]
-    if org_ids:
-        users += db.session.scalars(db.select(User).where(User.organization_id.in_(org_ids),
-                                                          User.active.is_(True))).all()
+    users = list(members_of([deal.supplier_org_id, deal.buyer_org_id]))
     if deal.achievement is not None:
         users.append(deal.achievement.owner)
     if deal.enquiry is not None:
@@ -104,7 +101,7 @@ def _combine(found, errors):
     if buyer is None and demand is not None:
         buyer = demand.organization
     if buyer is None and enquiry is not None:
-        buyer = enquiry.organization or enquiry.user.organization
+        buyer = enquiry.organization or membership_of(enquiry.user)
     if achievement is None and "achievement_id" not in errors:
         errors["achievement_id"] = "请选择科技成果"
     elif achievement is not None and achievement.status != "published":

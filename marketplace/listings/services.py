@@ -3,6 +3,7 @@
 One state machine serves both kinds; challenge states beyond `published` live in
 challenges/services.py on the same helper.
 """
+from ..accounts.membership import can_act_for_org, membership_of
 from ..extensions import db
 from ..limits import MAX_PAGE
 from ..matching import index
@@ -37,7 +38,7 @@ def model_for(kind):
 # ---------------------------------------------------------------- permissions
 
 def can_create(user, kind):
-    if not user.is_authenticated:
+    if not user.is_authenticated or not can_act_for_org(user):  # a pending join request posts nothing
         return False
     return user.role in (("researcher", "admin") if kind == "achievement" else ("enterprise", "admin"))
 
@@ -57,8 +58,8 @@ def can_edit(user, listing):
 
 
 def can_see_details(user):
-    """The confidential part of an achievement: logged-in enterprises, brokers and admins."""
-    return user.is_authenticated and user.role in ("enterprise", "broker", "admin")
+    """The confidential part of an achievement: logged-in enterprises (approved members), brokers and admins."""
+    return user.is_authenticated and user.role in ("enterprise", "broker", "admin") and can_act_for_org(user)
 
 
 def can_manage(user, listing):
@@ -94,7 +95,7 @@ def create_listing(kind, user, data, organization=None):
     if not can_create(user, kind):
         raise PermissionDenied("您的角色不能发布此类信息")
     values = CLEANERS[kind](data)
-    org = organization or user.organization
+    org = organization or membership_of(user)
     listing = model_for(kind)(owner_id=user.id, organization_id=org.id if org else None, status="draft", **values)
     db.session.add(listing)
     db.session.flush()

@@ -46,7 +46,9 @@ class User(UserMixin, db.Model):
     name = db.Column(db.String(100), nullable=False)
     password_hash = db.Column(db.String(256), nullable=False)
     role = db.Column(db.String(20), nullable=False)
+    # Set only for approved members (a join request waits in JoinRequest): see accounts/membership.py.
     organization_id = db.Column(db.Integer, db.ForeignKey("organization.id"))
+    is_org_admin = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     # Part of the id kept in session and remember cookies: raising it ends every session of the user.

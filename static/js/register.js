@@ -1,4 +1,4 @@
-// Registration form: the organisation list follows the chosen role; "new organisation" shows its fields.
+// Registration form: the organisation list follows the chosen role (org-choice.js shows the org_mode fields).
 // The choices per role come from the form's data-org-options attribute (JSON).
 (function () {
   "use strict";
@@ -23,17 +23,9 @@
       kind.value = role === "enterprise" ? "enterprise" : "university";
     }
   }
-  function showOrgMode() {
-    var mode = form.querySelector("input[name=org_mode]:checked");
-    var isNew = mode && mode.value === "new";
-    document.getElementById("org-existing").hidden = isNew;
-    document.getElementById("org-new").hidden = !isNew;
-  }
   form.querySelectorAll("input[name=role]").forEach(function (r) {
     r.addEventListener("change", function () { fillOrgs(r.value); });
   });
-  form.querySelectorAll("input[name=org_mode]").forEach(function (r) { r.addEventListener("change", showOrgMode); });
   var role = form.querySelector("input[name=role]:checked");
   fillOrgs(role ? role.value : "researcher");
-  showOrgMode();
 }());
