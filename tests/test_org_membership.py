@@ -39,7 +39,7 @@ def _as(client, user):
     g.pop("_login_user", None)
     with client.session_transaction() as session:
         session.clear()
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
 

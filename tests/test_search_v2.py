@@ -98,7 +98,7 @@ def test_strength_in_api_items_and_pages(client, login, demo):
     match = demo.session.scalars(demo.select(Match).join(Demand, Demand.id == Match.demand_id)
                                  .where(Match.status == "proposed", Demand.status == "published")
                                  .order_by(Match.score.desc())).first()
-    headers = {"Authorization": f"Bearer {issue_token(broker.email, 'demo12345')}"}
+    headers = {"Authorization": f"Bearer {issue_token(broker.email, 'Demo-yizhi-2026')}"}
     for kind, lid in (("demands", match.demand_id), ("achievements", match.achievement_id)):
         response = client.get(f"/api/v1/{kind}/{lid}/matches", headers=headers)
         assert response.status_code == 200, response.get_data(as_text=True)

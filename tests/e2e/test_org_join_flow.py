@@ -9,6 +9,7 @@ from marketplace.extensions import db
 from marketplace.models import User
 
 from .. import deals_support as ds
+from .browser_support import log_out
 from ..factories import PASSWORD
 
 SHOTS = Path(__file__).parent / "screenshots"
@@ -17,7 +18,7 @@ NEW_PASSWORD = "long-enough-1"
 
 
 def log_in(page, email, password):
-    page.goto("/logout")
+    log_out(page)
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", password)
