@@ -20,7 +20,6 @@ from flask import current_app, has_app_context
 from ..extensions import db
 from ..listings.services import MACHINES, model_for
 from ..listings.services import clean_achievement, clean_demand
-from ..matching import index
 from ..models import Organization, User
 from ..timeutil import utcnow
 from ..workflow import PermissionDenied, ValidationFailed
@@ -186,7 +185,6 @@ class ListingImport:
             if self.publish:
                 machine.apply(listing, "approve", self.admin, PUBLISH_NOTE)
                 listing.published_at = utcnow()
-                index.enqueue(listing)
             self.report.created_ids.append(listing.id)
             yield done
 

@@ -17,8 +17,10 @@ import contextlib
 import fcntl
 import logging
 import os
+import shutil
 import threading
 import time
+import uuid
 
 from flask import current_app
 from sqlalchemy import event
@@ -28,11 +30,14 @@ from whoosh import index as whoosh_index
 from ..extensions import db
 from ..models import IndexOutbox
 from ..timeutil import utcnow
-from .documents import KIND_MODELS, is_indexed, make_schema, parse_key, select_rows, to_document
+from . import sync  # noqa: F401  (registers the flush hook that queues index changes)
+from .documents import KIND_MODELS, count_indexed, is_indexed, make_schema, parse_key, select_rows, to_document
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+POINTER = "current"  # names the live generation directory under INDEX_DIR
+LOCK_FILE = "yizhi-writer.lock"
 LOCK_TIMEOUT = 300.0
 _listeners = []
 _indexes = {}
@@ -80,22 +85,17 @@ def on_indexed(listener):
     return listener
 
 
-def enqueue(listing):
-    """Queue an index update for this listing in the current transaction; applied after commit."""
-    db.session.add(IndexOutbox(key=listing.index_key))
-    db.session.info["index_pending"] = True
-
-
 @contextlib.contextmanager
-def deferred():
-    """Bulk work: commits inside the block don't apply the outbox; one apply runs at the end."""
+def deferred(apply=True):
+    """Bulk work: commits inside the block don't apply the outbox; one apply runs at the end
+    (none with apply=False: the rows wait for the next apply, as after a crash)."""
     previous = getattr(_local, "deferred", False)
     _local.deferred = True
     try:
         yield
     finally:
         _local.deferred = previous
-    if not previous:
+    if apply and not previous:
         apply_outbox()
 
 
@@ -146,7 +146,7 @@ def writer_lock(timeout=LOCK_TIMEOUT):
         yield
         return
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, "yizhi-writer.lock"), "a+") as handle:
+    with open(os.path.join(directory, LOCK_FILE), "a+") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -167,36 +167,99 @@ def writer_lock(timeout=LOCK_TIMEOUT):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def live_dir(directory=None):
+    """The directory of the live index: the one `current` names (a legacy index lives in INDEX_DIR itself)."""
+    directory = directory or index_dir()
+    try:
+        with open(os.path.join(directory, POINTER)) as handle:
+            name = handle.read().strip()
+    except FileNotFoundError:
+        return directory
+    return os.path.join(directory, name)
+
+
 def get_index():
-    """The index of this app (created empty, under the writer lock, if missing)."""
-    directory = index_dir()
-    ix = _indexes.get(directory)
+    """The live index of this app (created empty, under the writer lock, if there is none)."""
+    live = live_dir()
+    ix = _indexes.get(live)
     if ix is not None:
         return ix
-    if not whoosh_index.exists_in(directory):
+    if not whoosh_index.exists_in(live):
         with writer_lock():
-            if not whoosh_index.exists_in(directory):
-                whoosh_index.create_in(directory, make_schema())
-    ix = _indexes[directory] = whoosh_index.open_dir(directory)
+            live = live_dir()
+            if not whoosh_index.exists_in(live):
+                live = _swap_in(_new_generation(), lambda directory: None)
+    ix = _indexes[live] = whoosh_index.open_dir(live)
     return ix
 
 
 def searcher():
-    """This thread's long-lived searcher, reopened on each call only if the index changed."""
+    """This thread's long-lived searcher, reopened only if the index changed or a rebuild swapped it."""
     cache = getattr(_local, "searchers", None)
     if cache is None:
         cache = _local.searchers = {}
-    directory = index_dir()
-    for other in [d for d in cache if d != directory]:  # one index per process; tests switch dirs
+    live = live_dir()
+    for other in [d for d in cache if d != live]:  # a swapped-out generation, or tests switching dirs
         cache.pop(other).close()
-    current = cache.get(directory)
-    if current is None or not current.up_to_date():
+        _indexes.pop(other, None)
+    current = cache.get(live)
+    try:
+        fresh = current is not None and current.up_to_date()
+    except OSError:  # swapped and removed between reading the pointer and now
+        fresh = False
+    if not fresh:
         # Not Searcher.refresh(): it reuses segment readers by segment id and so keeps
         # serving documents deleted since (their deletion set is per generation).
         if current is not None:
             current.close()
-        current = cache[directory] = get_index().searcher()
+        current = cache[live] = get_index().searcher()
     return current
+
+
+def _new_generation():
+    """A fresh, empty directory beside the live index, for a rebuild."""
+    name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    path = os.path.join(index_dir(), name)
+    os.makedirs(path)
+    return path
+
+
+def _swap_in(path, fill):
+    """Create an index in path, fill(ix) it, then point `current` at it atomically; old generations go.
+
+    Called under the writer lock. If fill raises, path is removed and the live index is untouched.
+    """
+    directory = index_dir()
+    try:
+        ix = whoosh_index.create_in(path, make_schema())
+        fill(ix)
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    tmp = os.path.join(directory, POINTER + ".tmp")
+    with open(tmp, "w") as handle:
+        handle.write(os.path.basename(path))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, os.path.join(directory, POINTER))
+    _remove_old_generations(directory, keep=os.path.basename(path))
+    return path
+
+
+def _remove_old_generations(directory, keep):
+    """Remove swapped-out (or crashed) generations and a legacy index's files in INDEX_DIR itself.
+
+    Readers in other processes that still hold an old searcher keep reading their open files;
+    their next `searcher()` call follows the pointer.
+    """
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if name in (keep, POINTER, LOCK_FILE):
+            continue
+        if os.path.isdir(path) and name.startswith("gen-"):
+            shutil.rmtree(path, ignore_errors=True)
+        elif os.path.isfile(path) and name.startswith(("MAIN", "_MAIN")):  # Whoosh's files for index "MAIN"
+            os.remove(path)
 
 
 def _forget(directory):
@@ -216,23 +279,31 @@ def pending_count():
 def apply_outbox(batch_size=BATCH_SIZE):
     """Apply every pending IndexOutbox row now, in batches (one writer per batch).
 
-    Each batch: under the writer lock, read rows, read the listings' current DB state,
-    update or delete their documents, commit the index, then delete those rows. Then the
-    `on_indexed` listeners (proposals, push) run. Returns the number of rows applied.
+    Each batch, under the writer lock: read rows, read the listings' current DB state, update
+    or delete their documents, commit the index, run the `on_indexed` listeners (proposals,
+    push, subscription notices; they commit their own work), then delete exactly the rows read
+    whose listeners succeeded. A row whose listener failed stays queued and is retried by the
+    next apply. Returns the number of rows applied.
     """
     applied = 0
+    held_back = []
     while True:
         with writer_lock():
-            rows = db.session.execute(db.select(IndexOutbox.id, IndexOutbox.key)
-                                      .order_by(IndexOutbox.id).limit(batch_size)).all()
+            query = db.select(IndexOutbox.id, IndexOutbox.key).order_by(IndexOutbox.id).limit(batch_size)
+            if held_back:
+                query = query.where(IndexOutbox.id.not_in(held_back))
+            rows = db.session.execute(query).all()
             if not rows:
                 break
             keys = list(dict.fromkeys(key for _, key in rows))
             _write_keys(keys)
-            db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id.in_([row_id for row_id, _ in rows])))
-            db.session.commit()
-        applied += len(rows)
-        _run_listeners(keys)
+            failed = _run_listeners(keys)
+            done = [row_id for row_id, key in rows if key not in failed]
+            held_back += [row_id for row_id, key in rows if key in failed]
+            if done:
+                db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id.in_(done)))
+                db.session.commit()
+        applied += len(done)
         if len(rows) < batch_size:
             break
     return applied
@@ -268,35 +339,55 @@ def _clean(doc):
 
 
 def _run_listeners(keys):
-    for listener in _listeners:
+    """Run every listener on keys; returns the keys whose follow-up work failed (rolled back).
+
+    All keys at once first; if that fails, key by key, so that one bad listing holds back only itself.
+    Listeners are idempotent (proposals are upserts, notices are sent once), so a rerun is safe.
+    """
+    try:
+        _call_listeners(keys)
+        return set()
+    except Exception:
+        db.session.rollback()
+        log.exception("index listeners failed for a batch of %d keys; retrying key by key", len(keys))
+    failed = set()
+    for key in keys:
         try:
-            listener(keys)
-        except Exception:  # the index is right; proposals can be recomputed by `reindex`
+            _call_listeners([key])
+        except Exception:
             db.session.rollback()
-            log.exception("index listener %r failed", listener)
+            log.exception("index listeners failed for %s; it stays queued", key)
+            failed.add(key)
+    return failed
+
+
+def _call_listeners(keys):
+    for listener in _listeners:
+        listener(keys)
+    db.session.commit()
 
 
 # ---------------------------------------------------------------- rebuild and drift
 
 def rebuild(progress=None, procs=None):
-    """Rebuild the whole index from the DB; returns the number of documents written.
+    """Rebuild the whole index from the DB into a new directory and swap it in; returns the count.
 
-    `progress(n)` is called with the number of listings just added (click.progressbar's
-    `update`). Multi-process writer, one segment per process (no final merge), outbox rows
-    that existed when the rebuild started are deleted after the commit. Proposals are not
+    Searches go on against the old index meanwhile; if the rebuild fails (or the process dies)
+    the old index stays live. `progress(n)` is called with the number of listings just added
+    (click.progressbar's `update`). Multi-process writer, one segment per process (no final
+    merge). Outbox rows are left alone: changes queued meanwhile are applied by the next
+    `apply_outbox` (the reindex command runs one), with their follow-up work. Proposals are not
     recomputed here (see services.recompute_all).
     """
     procs = procs or current_app.config["INDEX_PROCS"]
-    directory = index_dir()
-    with writer_lock():
-        last_outbox = db.session.scalar(db.select(db.func.max(IndexOutbox.id))) or 0
-        _forget(directory)
-        ix = whoosh_index.create_in(directory, make_schema())
+    written = 0
+
+    def fill(ix):
+        nonlocal written
         options = {"limitmb": current_app.config["INDEX_LIMITMB"]}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
-        written = 0
         try:
             for kind in KIND_MODELS:
                 result = db.session.execute(select_rows(kind, indexed_only=True).execution_options(yield_per=2000))
@@ -311,9 +402,12 @@ def rebuild(progress=None, procs=None):
         writer.commit()
         if progress:
             progress(written % 500)
-        db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id <= last_outbox))
-        db.session.commit()
-        _forget(directory)
+
+    with writer_lock():
+        old = live_dir()
+        _swap_in(_new_generation(), fill)
+        db.session.commit()  # end the long read transaction
+        _forget(old)
     return written
 
 
@@ -336,12 +430,16 @@ def check():
 
 
 def health():
-    """"ok", or a short reason: the index can't be opened or changes wait too long in the outbox."""
+    """"ok"; "drift" when the index's document count differs from the DB's count of indexable
+    listings while nothing is queued (fix: `flask reindex`); or "error: ..." when the index can't
+    be opened or changes wait too long in the outbox."""
     try:
-        searcher().doc_count()
+        documents = searcher().doc_count()
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
     oldest = db.session.scalar(db.select(db.func.min(IndexOutbox.created_at)))
     if oldest is not None and (utcnow() - oldest).total_seconds() > 60:
         return f"error: {pending_count()} pending index changes"
+    if oldest is None and documents != count_indexed():
+        return "drift"
     return "ok"
