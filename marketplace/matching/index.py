@@ -39,6 +39,7 @@ BATCH_SIZE = 1000
 POINTER = "current"  # names the live generation directory under INDEX_DIR
 LOCK_FILE = "yizhi-writer.lock"
 LOCK_TIMEOUT = 300.0
+rebuild_progress_step = 500  # rebuild() reports progress every this many listings
 _listeners = []
 _indexes = {}
 _local = threading.local()
@@ -394,14 +395,14 @@ def rebuild(progress=None, procs=None):
                 for row in result:
                     writer.add_document(**_clean(to_document(kind, row)))
                     written += 1
-                    if progress and written % 500 == 0:
-                        progress(500)
+                    if progress and written % rebuild_progress_step == 0:
+                        progress(rebuild_progress_step)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         if progress:
-            progress(written % 500)
+            progress(written % rebuild_progress_step)
 
     with writer_lock():
         old = live_dir()

@@ -45,12 +45,14 @@ def _listing_key(obj, whole=False, deleted=False):
         return None
     if deleted:
         return obj.index_key  # removing a key that is not in the index is harmless
+    if whole:
+        return obj.index_key if obj.status in INDEXED_STATES[kind] else None
     state = inspect(obj)
     if state.attrs.status.history.has_changes():
         return obj.index_key  # (the old value is unknown when it was expired: queue every transition)
     if obj.status not in INDEXED_STATES[kind]:
         return None  # not in the index, and not entering it (drafts, pending, rejected...)
-    if whole or any(state.attrs[name].history.has_changes() for name in watched_attributes(kind)):
+    if any(state.attrs[name].history.has_changes() for name in watched_attributes(kind)):
         return obj.index_key
     return None
 
