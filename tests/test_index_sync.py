@@ -2,15 +2,19 @@
 rebuilds, no follow-up work lost after commit."""
 import os
 import threading
+import time
 
 import pytest
 
+from marketplace import tasks
 from marketplace.challenges.services import cancel_challenge
 from marketplace.extensions import db
 from marketplace.matching import index, services
 from marketplace.models import IndexOutbox, Match, Notification
 
 from .matching_support import index_keys, new_achievement, new_demand
+from .queue_support import running_worker
+from .test_imports_queue import DEADLINE, queued_app  # noqa: F401  (a fixture)
 
 CLEAN = {"missing": [], "stale": [], "extra": []}
 
@@ -160,3 +164,21 @@ def test_a_pair_stored_meanwhile_is_tolerated(make):
     assert services._insert_match(pair, 0.5, "石墨烯") is None  # another worker's insert: no error
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count(Match.id)).filter_by(**pair)) == 1
+
+
+# ---------------------------------------------------------------- applied by the worker
+
+def test_a_commit_hands_the_apply_to_the_worker(queued_app, tmp_path):
+    assert not tasks.huey.immediate
+    listing = new_achievement(title="柔性钙钛矿组件")  # committed: queued, not applied in the caller
+    assert index.pending_count() == 1 and listing.index_key not in index_keys()
+    assert tasks.huey.pending_count() == 1
+    log_path = tmp_path / "worker.log"
+    with running_worker(queued_app, log_path) as worker:
+        end = time.monotonic() + DEADLINE
+        while index.pending_count() and time.monotonic() < end:
+            assert worker.poll() is None, log_path.read_text(errors="replace")
+            db.session.rollback()
+            time.sleep(0.1)  # polling the outbox's state, not waiting a fixed time for it
+    assert index.pending_count() == 0, log_path.read_text(errors="replace")
+    assert listing.index_key in index_keys()

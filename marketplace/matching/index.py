@@ -2,16 +2,20 @@
 
 DB is the truth, the index is derived:
 
-- `enqueue(listing)` adds an IndexOutbox row in the listing's own transaction.
-- After that transaction commits, `apply_outbox()` runs (SQLAlchemy `after_commit`, in a
-  fresh app context with its own session), so a change is searchable within the request.
+- Index changes are queued by one flush hook (matching/sync.py): an IndexOutbox row in the
+  changing transaction, for any change a document shows. Services never queue by hand.
+- After that transaction commits, the task `apply_index_changes` is enqueued (SQLAlchemy
+  `after_commit`); the worker runs `apply_outbox()` (in immediate mode, as in tests, it runs
+  at once in the committing thread, in a fresh app context with its own session).
 - Pending rows left by a crash are applied lazily by the first request of a new process
-  (in a background thread: `create_app` stays cheap), by any later apply, or by `reindex`.
-- One writer at a time across processes: an fcntl lock file in the index directory, waited
-  for (never Whoosh's LockError). Outbox rows are deleted only after the index commit.
-
-Listeners registered with `on_indexed` (the matcher's proposals and push) run after each
-applied batch with the keys that were (re)indexed.
+  (in a background thread: `create_app` stays cheap), by the periodic task, by any later
+  apply, or by `reindex`.
+- One writer at a time across processes: an fcntl lock file in INDEX_DIR, waited for (never
+  Whoosh's LockError). Outbox rows are deleted only after the index commit *and* their
+  follow-up work (the `on_indexed` listeners: proposals, push, subscription notices).
+- The live index is the directory that INDEX_DIR/current names. `rebuild()` writes a new
+  directory beside it and swaps the pointer atomically (os.replace): searches never see a
+  half-built or empty index, and a crashed rebuild leaves the old one live.
 """
 import contextlib
 import fcntl
@@ -22,7 +26,7 @@ import threading
 import time
 import uuid
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
@@ -106,11 +110,14 @@ def _after_commit(session):
         return
     if getattr(_local, "deferred", False) or getattr(_local, "applying", False):
         return
-    try:
-        app = current_app._get_current_object()
-    except RuntimeError:  # no app context: the next apply picks the rows up
+    if not has_app_context():  # no app context: the next apply picks the rows up
         return
-    _apply_in_context(app)
+    from .. import tasks
+
+    try:  # the worker applies (in immediate mode, as in tests, it runs right here, in its own app context)
+        tasks.apply_index_changes()
+    except Exception:  # the queue is unreachable: the periodic apply (or the next commit's) retries
+        log.exception("could not enqueue the index apply")
 
 
 @event.listens_for(Session, "after_rollback")

@@ -48,13 +48,13 @@ def _listing_key(obj, whole=False, deleted=False):
     if whole:
         return obj.index_key if obj.status in INDEXED_STATES[kind] else None
     state = inspect(obj)
-    if state.attrs.status.history.has_changes():
-        return obj.index_key  # (the old value is unknown when it was expired: queue every transition)
-    if obj.status not in INDEXED_STATES[kind]:
-        return None  # not in the index, and not entering it (drafts, pending, rejected...)
-    if any(state.attrs[name].history.has_changes() for name in watched_attributes(kind)):
+    changed = {name for name in watched_attributes(kind) if state.attrs[name].history.has_changes()}
+    if not changed:
+        return None
+    if "status" in changed or "status" in state.unloaded:  # (an expired old value is unknown: queue it)
         return obj.index_key
-    return None
+    # Not in the index and not entering it (drafts, pending, rejected...): nothing to do.
+    return obj.index_key if obj.status in INDEXED_STATES[kind] else None
 
 
 def _organization_keys(session, org):
