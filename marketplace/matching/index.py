@@ -21,10 +21,8 @@ import contextlib
 import fcntl
 import logging
 import os
-import shutil
 import threading
 import time
-import uuid
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -34,14 +32,12 @@ from whoosh import index as whoosh_index
 from ..extensions import db
 from ..models import IndexOutbox
 from ..timeutil import utcnow
-from . import sync  # noqa: F401  (registers the flush hook that queues index changes)
+from . import generations, sync  # noqa: F401  (registers the flush hook that queues index changes)
 from .documents import KIND_MODELS, count_indexed, is_indexed, make_schema, parse_key, select_rows, to_document
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
-POINTER = "current"  # names the live generation directory under INDEX_DIR
-LOCK_FILE = "yizhi-writer.lock"
 LOCK_TIMEOUT = 300.0
 rebuild_progress_step = 500  # rebuild() reports progress every this many listings
 _listeners = []
@@ -140,6 +136,11 @@ def index_dir():
     return current_app.config["INDEX_DIR"]
 
 
+def live_dir():
+    """The live index's directory (INDEX_DIR/current names it)."""
+    return generations.live_dir(index_dir())
+
+
 @contextlib.contextmanager
 def writer_lock(timeout=LOCK_TIMEOUT):
     """The one-writer-at-a-time lock across processes (fcntl; released if the process dies).
@@ -154,7 +155,7 @@ def writer_lock(timeout=LOCK_TIMEOUT):
         yield
         return
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, LOCK_FILE), "a+") as handle:
+    with open(os.path.join(directory, generations.LOCK_FILE), "a+") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -175,28 +176,17 @@ def writer_lock(timeout=LOCK_TIMEOUT):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def live_dir(directory=None):
-    """The directory of the live index: the one `current` names (a legacy index lives in INDEX_DIR itself)."""
-    directory = directory or index_dir()
-    try:
-        with open(os.path.join(directory, POINTER)) as handle:
-            name = handle.read().strip()
-    except FileNotFoundError:
-        return directory
-    return os.path.join(directory, name)
-
-
 def get_index():
     """The live index of this app (created empty, under the writer lock, if there is none)."""
-    live = live_dir()
+    live = generations.live_dir(index_dir())
     ix = _indexes.get(live)
     if ix is not None:
         return ix
     if not whoosh_index.exists_in(live):
         with writer_lock():
-            live = live_dir()
+            live = generations.live_dir(index_dir())
             if not whoosh_index.exists_in(live):
-                live = _swap_in(_new_generation(), lambda directory: None)
+                live = generations.swap_in(index_dir(), make_schema(), lambda ix: None)
     ix = _indexes[live] = whoosh_index.open_dir(live)
     return ix
 
@@ -206,7 +196,7 @@ def searcher():
     cache = getattr(_local, "searchers", None)
     if cache is None:
         cache = _local.searchers = {}
-    live = live_dir()
+    live = generations.live_dir(index_dir())
     for other in [d for d in cache if d != live]:  # a swapped-out generation, or tests switching dirs
         cache.pop(other).close()
         _indexes.pop(other, None)
@@ -222,52 +212,6 @@ def searcher():
             current.close()
         current = cache[live] = get_index().searcher()
     return current
-
-
-def _new_generation():
-    """A fresh, empty directory beside the live index, for a rebuild."""
-    name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    path = os.path.join(index_dir(), name)
-    os.makedirs(path)
-    return path
-
-
-def _swap_in(path, fill):
-    """Create an index in path, fill(ix) it, then point `current` at it atomically; old generations go.
-
-    Called under the writer lock. If fill raises, path is removed and the live index is untouched.
-    """
-    directory = index_dir()
-    try:
-        ix = whoosh_index.create_in(path, make_schema())
-        fill(ix)
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        raise
-    tmp = os.path.join(directory, POINTER + ".tmp")
-    with open(tmp, "w") as handle:
-        handle.write(os.path.basename(path))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, os.path.join(directory, POINTER))
-    _remove_old_generations(directory, keep=os.path.basename(path))
-    return path
-
-
-def _remove_old_generations(directory, keep):
-    """Remove swapped-out (or crashed) generations and a legacy index's files in INDEX_DIR itself.
-
-    Readers in other processes that still hold an old searcher keep reading their open files;
-    their next `searcher()` call follows the pointer.
-    """
-    for name in os.listdir(directory):
-        path = os.path.join(directory, name)
-        if name in (keep, POINTER, LOCK_FILE):
-            continue
-        if os.path.isdir(path) and name.startswith("gen-"):
-            shutil.rmtree(path, ignore_errors=True)
-        elif os.path.isfile(path) and name.startswith(("MAIN", "_MAIN")):  # Whoosh's files for index "MAIN"
-            os.remove(path)
 
 
 def _forget(directory):
@@ -412,8 +356,8 @@ def rebuild(progress=None, procs=None):
             progress(written % rebuild_progress_step)
 
     with writer_lock():
-        old = live_dir()
-        _swap_in(_new_generation(), fill)
+        old = generations.live_dir(index_dir())
+        generations.swap_in(index_dir(), make_schema(), fill)
         db.session.commit()  # end the long read transaction
         _forget(old)
     return written
