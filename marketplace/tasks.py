@@ -83,6 +83,15 @@ def expire_challenges():
     return moved
 
 
+@huey.task()
+@_in_app_context
+def apply_index_changes():
+    """Right after a commit that queued index changes: index them, then proposals, push, notices."""
+    from .matching import index
+
+    return index.apply_outbox()
+
+
 @huey.periodic_task(crontab(minute="*/5"))
 @_in_app_context
 def apply_index_outbox():

@@ -10,8 +10,9 @@ from werkzeug.security import generate_password_hash
 
 from marketplace.deals import services
 from marketplace.extensions import db
-from marketplace.models import Match, User
+from marketplace.models import User
 
+from . import factories
 from .factories import ORG_KIND_FOR_ROLE, PASSWORD
 
 _seq = count(1)
@@ -78,11 +79,7 @@ def world(make):
 
 
 def make_match(w, score=0.8, demand=None, achievement=None):
-    match = Match(demand_id=(demand or w.demand).id, achievement_id=(achievement or w.achievement).id,
-                  score=score, terms="石墨烯,导热")
-    db.session.add(match)
-    db.session.commit()
-    return match
+    return factories.match(demand or w.demand, achievement or w.achievement, score=score)
 
 
 def open_deal(w, broker=None, **data):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from marketplace.extensions import db
-from marketplace.models import Achievement, Demand, Organization, User
+from marketplace.models import Achievement, Demand, Match, Organization, User
 from marketplace.timeutil import utcnow
 from marketplace.validators import uscc_check_char
 
@@ -71,3 +71,14 @@ def demand(owner=None, status="published", challenge=False, **kw):
     db.session.add(d)
     db.session.commit()
     return d
+
+
+def match(demand, achievement, score=0.8, terms="石墨烯,导热", status="proposed"):
+    """This pair's Match with these values: published listings are paired by the matcher as soon as they are
+    committed (the index follows the data), so the pair may exist already."""
+    found = db.session.scalar(db.select(Match).filter_by(demand_id=demand.id, achievement_id=achievement.id))
+    found = found or Match(demand_id=demand.id, achievement_id=achievement.id)
+    found.score, found.terms, found.status = score, terms, status
+    db.session.add(found)
+    db.session.commit()
+    return found

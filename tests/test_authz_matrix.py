@@ -31,7 +31,7 @@ from marketplace import create_app
 from marketplace.accounts import membership, services as accounts
 from marketplace.extensions import db
 from marketplace.matching import index
-from marketplace.models import (ApiToken, Application, Enquiry, ImportJob, Match, Milestone, Notification,
+from marketplace.models import (ApiToken, Application, Enquiry, ImportJob, Milestone, Notification,
                                 Subscription)
 from marketplace.timeutil import utcnow
 
@@ -391,7 +391,7 @@ def _build_world():
                          proposal="<p>中标方案</p>", quote=Decimal("60.00"), status="selected")
     milestone = Milestone(demand_id=chal_run.id, position=1, title="中试验证", share_percent=50,
                           due_on=(utcnow() + timedelta(days=60)).date(), status="planned")
-    match = Match(demand_id=dem_pub.id, achievement_id=ach_pub.id, score=0.8, terms="石墨烯,导热")
+    match = factories.match(dem_pub, ach_pub)  # (the matcher may have paired them already)
     enquiry = Enquiry(achievement_id=ach_pub.id, user_id=enterprise.id, organization_id=org_enterprise.id,
                       mode="转让", message="希望洽谈", status="open")
     notification = Notification(user_id=researcher.id, kind="test", message="一条测试通知", url="/me")
@@ -401,7 +401,7 @@ def _build_world():
                            report={"kind": "achievement", "total": 1, "created": 0, "published": False,
                                    "new_organizations": [], "errors": [{"row": 2, "column": "成果简介 / summary",
                                                                         "message": "请填写成果简介"}]})
-    db.session.add_all([application, winner, milestone, match, enquiry, notification, subscription, import_job])
+    db.session.add_all([application, winner, milestone, enquiry, notification, subscription, import_job])
     db.session.commit()
 
     from marketplace.deals import services as deals

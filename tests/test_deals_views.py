@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from marketplace.deals import enquiries, services
-from marketplace.models import Deal, Enquiry, Match, Notification
+from marketplace.models import Deal, Enquiry, Notification
 
 from .deals_support import SIGN, advance_to, make_match, open_deal, world
 
@@ -101,10 +101,7 @@ def test_leads_queue_lists_open_enquiries_and_proposals_best_first(w, db, client
     weaker_demand = make.demand(owner=w.enterprise, title="弱匹配需求")
     make_match(w, score=0.9)
     make_match(w, score=0.3, demand=weaker_demand)
-    dismissed = Match(demand_id=make.demand(owner=w.enterprise, title="已忽略需求").id,
-                      achievement_id=w.achievement.id, score=0.99, status="dismissed")
-    db.session.add(dismissed)
-    db.session.commit()
+    make.match(make.demand(owner=w.enterprise, title="已忽略需求"), w.achievement, score=0.99, status="dismissed")
     login(w.broker)
     html = client.get("/deals/leads").get_data(as_text=True)
     assert html.index(w.demand.title) < html.index("弱匹配需求")

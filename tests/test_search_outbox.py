@@ -35,10 +35,10 @@ def test_archived_listing_leaves_the_index_and_its_proposals(make):
 
 
 def test_outbox_rows_left_by_a_crash_are_applied_by_a_fresh_app(app, make):
-    listing = make.achievement(title="钙钛矿太阳能电池")  # published in the DB, never indexed
-    db.session.add(IndexOutbox(key=listing.index_key))  # the crash: committed, not applied
-    db.session.commit()
+    with index.deferred(apply=False):  # the crash: committed with its outbox row, never applied
+        listing = make.achievement(title="钙钛矿太阳能电池")
     assert listing.index_key not in index_keys()
+    assert index.pending_count() == 1
     fresh = create_app(_config(app))
     with fresh.app_context():
         fresh.test_client().get("/healthz")
@@ -78,15 +78,17 @@ def test_index_check_reports_drift_and_reindex_repairs_it(app, make):
     runner = app.test_cli_runner()
     indexed = new_achievement()
     assert runner.invoke(args=["index-check"]).exit_code == 0
-    hidden = make.achievement(title="未入索引")  # published behind the outbox's back
-    indexed.title = "改过的标题"
-    db.session.commit()
+    with index.deferred(apply=False):  # committed, outbox rows never applied
+        hidden = make.achievement(title="未入索引")
+        indexed.title = "改过的标题"
+        db.session.commit()
     result = runner.invoke(args=["index-check"])
     assert result.exit_code == 1
     assert hidden.index_key in result.output and indexed.index_key in result.output
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
     assert "已写入索引 2 条" in result.output
+    assert index.pending_count() == 0  # the reindex applied the queued rows too (with their proposals)
     assert runner.invoke(args=["index-check"]).exit_code == 0
     assert services.search("未入索引").total == 1
 
@@ -96,8 +98,6 @@ def test_deferred_applies_once_for_a_batch(make):
     with index.deferred():
         listings = [make.achievement(owner=owner, status="published", title=f"批量{n}") for n in range(5)]
         for listing in listings:
-            index.enqueue(listing)
-            db.session.commit()
             assert listing.index_key not in index_keys()
     assert {listing.index_key for listing in listings} <= index_keys()
     assert index.pending_count() == 0

@@ -10,8 +10,8 @@ Decisions (see README "Bulk import"):
   admin import is the operator vouching for an official list. `org_name` (--org) overrides the column
   for every row; a row without either falls back to the importer's own organization.
 - Listings land `pending` (an Event draft→pending, note 批量导入) unless `publish`, which also applies
-  the review machine's `approve` as the importer (an Event pending→published), sets published_at and
-  queues the index change in the same transaction.
+  the review machine's `approve` as the importer (an Event pending→published), sets published_at; the
+  index change is queued in the same transaction by the flush hook (matching/sync.py).
 """
 from dataclasses import dataclass, field
 
@@ -20,7 +20,6 @@ from flask import current_app, has_app_context
 from ..extensions import db
 from ..listings.services import MACHINES, model_for
 from ..listings.services import clean_achievement, clean_demand
-from ..matching import index
 from ..models import Organization, User
 from ..timeutil import utcnow
 from ..workflow import PermissionDenied, ValidationFailed
@@ -186,7 +185,6 @@ class ListingImport:
             if self.publish:
                 machine.apply(listing, "approve", self.admin, PUBLISH_NOTE)
                 listing.published_at = utcnow()
-                index.enqueue(listing)
             self.report.created_ids.append(listing.id)
             yield done
 

@@ -6,7 +6,6 @@ challenges/services.py on the same helper.
 from ..accounts.membership import can_act_for_org, membership_of
 from ..extensions import db
 from ..limits import MAX_PAGE
-from ..matching import index
 from ..models import Achievement, Demand, Organization
 from ..models.listings import PUBLIC_STATES
 from ..notifications.services import notify
@@ -131,7 +130,6 @@ def approve_listing(listing, admin, note=None):
     event = MACHINES[listing.kind].apply(listing, "approve", admin, note)
     listing.published_at = utcnow()
     listing.reject_reason = None
-    index.enqueue(listing)
     notify(listing.owner, "listing_approved", f"您的{listing.kind_label}《{listing.title}》已审核通过并发布",
            _url(listing))
     return event
@@ -156,7 +154,6 @@ def archive_listing(listing, user):
     if not (is_owner(user, listing) or user.role == "admin"):
         raise PermissionDenied("只有所有者或管理员可以归档")
     event = MACHINES[listing.kind].apply(listing, "archive", user)
-    index.enqueue(listing)
     return event
 
 

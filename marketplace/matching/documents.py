@@ -3,6 +3,8 @@
 Rows are read with plain column selects (not ORM objects) so that a rebuild of 100,000
 listings spends its time indexing, not hydrating models.
 """
+import hashlib
+
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 
 from ..extensions import db
@@ -50,8 +52,10 @@ def parse_key(key):
     return kind, int(raw_id)
 
 
-def version_of(updated_at):
-    return updated_at.isoformat() if updated_at else ""
+def version_of(doc):
+    """A hash of everything the document shows: any difference (an org rename too) changes it."""
+    content = "\x1f".join(f"{name}={doc[name]}" for name in sorted(doc) if name != "version")
+    return hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
 
 
 def _columns(kind):
@@ -95,7 +99,7 @@ def to_document(kind, row):
     """The Whoosh document for one listing row."""
     title, keywords, body = row.title or "", keywords_text(row), body_text(kind, row)
     text = PIECES.join((title, keywords, body))  # segmented piece by piece (cached from the word fields)
-    return {
+    doc = {
         "key": f"{kind}:{row.id}",
         "kind": kind,
         "lid": row.id,
@@ -112,8 +116,9 @@ def to_document(kind, row):
         "status": row.status,
         "is_challenge": bool(getattr(row, "is_challenge", False)),
         "published_at": row.published_at,
-        "version": version_of(row.updated_at),
     }
+    doc["version"] = version_of(doc)
+    return doc
 
 
 def count_indexed():

@@ -2,16 +2,20 @@
 
 DB is the truth, the index is derived:
 
-- `enqueue(listing)` adds an IndexOutbox row in the listing's own transaction.
-- After that transaction commits, `apply_outbox()` runs (SQLAlchemy `after_commit`, in a
-  fresh app context with its own session), so a change is searchable within the request.
+- Index changes are queued by one flush hook (matching/sync.py): an IndexOutbox row in the
+  changing transaction, for any change a document shows. Services never queue by hand.
+- After that transaction commits, the task `apply_index_changes` is enqueued (SQLAlchemy
+  `after_commit`); the worker runs `apply_outbox()` (in immediate mode, as in tests, it runs
+  at once in the committing thread, in a fresh app context with its own session).
 - Pending rows left by a crash are applied lazily by the first request of a new process
-  (in a background thread: `create_app` stays cheap), by any later apply, or by `reindex`.
-- One writer at a time across processes: an fcntl lock file in the index directory, waited
-  for (never Whoosh's LockError). Outbox rows are deleted only after the index commit.
-
-Listeners registered with `on_indexed` (the matcher's proposals and push) run after each
-applied batch with the keys that were (re)indexed.
+  (in a background thread: `create_app` stays cheap), by the periodic task, by any later
+  apply, or by `reindex`.
+- One writer at a time across processes: an fcntl lock file in INDEX_DIR, waited for (never
+  Whoosh's LockError). Outbox rows are deleted only after the index commit *and* their
+  follow-up work (the `on_indexed` listeners: proposals, push, subscription notices).
+- The live index is the directory that INDEX_DIR/current names. `rebuild()` writes a new
+  directory beside it and swaps the pointer atomically (os.replace): searches never see a
+  half-built or empty index, and a crashed rebuild leaves the old one live.
 """
 import contextlib
 import fcntl
@@ -20,7 +24,7 @@ import os
 import threading
 import time
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
@@ -28,12 +32,14 @@ from whoosh import index as whoosh_index
 from ..extensions import db
 from ..models import IndexOutbox
 from ..timeutil import utcnow
-from .documents import KIND_MODELS, is_indexed, make_schema, parse_key, select_rows, to_document
+from . import generations, sync  # noqa: F401  (registers the flush hook that queues index changes)
+from .documents import KIND_MODELS, count_indexed, is_indexed, make_schema, parse_key, select_rows, to_document
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 LOCK_TIMEOUT = 300.0
+rebuild_progress_step = 500  # rebuild() reports progress every this many listings
 _listeners = []
 _indexes = {}
 _local = threading.local()
@@ -80,22 +86,17 @@ def on_indexed(listener):
     return listener
 
 
-def enqueue(listing):
-    """Queue an index update for this listing in the current transaction; applied after commit."""
-    db.session.add(IndexOutbox(key=listing.index_key))
-    db.session.info["index_pending"] = True
-
-
 @contextlib.contextmanager
-def deferred():
-    """Bulk work: commits inside the block don't apply the outbox; one apply runs at the end."""
+def deferred(apply=True):
+    """Bulk work: commits inside the block don't apply the outbox; one apply runs at the end
+    (none with apply=False: the rows wait for the next apply, as after a crash)."""
     previous = getattr(_local, "deferred", False)
     _local.deferred = True
     try:
         yield
     finally:
         _local.deferred = previous
-    if not previous:
+    if apply and not previous:
         apply_outbox()
 
 
@@ -105,11 +106,14 @@ def _after_commit(session):
         return
     if getattr(_local, "deferred", False) or getattr(_local, "applying", False):
         return
-    try:
-        app = current_app._get_current_object()
-    except RuntimeError:  # no app context: the next apply picks the rows up
+    if not has_app_context():  # no app context: the next apply picks the rows up
         return
-    _apply_in_context(app)
+    from .. import tasks
+
+    try:  # the worker applies (in immediate mode, as in tests, it runs right here, in its own app context)
+        tasks.apply_index_changes()
+    except Exception:  # the queue is unreachable: the periodic apply (or the next commit's) retries
+        log.exception("could not enqueue the index apply")
 
 
 @event.listens_for(Session, "after_rollback")
@@ -132,6 +136,11 @@ def index_dir():
     return current_app.config["INDEX_DIR"]
 
 
+def live_dir():
+    """The live index's directory (INDEX_DIR/current names it)."""
+    return generations.live_dir(index_dir())
+
+
 @contextlib.contextmanager
 def writer_lock(timeout=LOCK_TIMEOUT):
     """The one-writer-at-a-time lock across processes (fcntl; released if the process dies).
@@ -146,7 +155,7 @@ def writer_lock(timeout=LOCK_TIMEOUT):
         yield
         return
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, "yizhi-writer.lock"), "a+") as handle:
+    with open(os.path.join(directory, generations.LOCK_FILE), "a+") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -168,34 +177,40 @@ def writer_lock(timeout=LOCK_TIMEOUT):
 
 
 def get_index():
-    """The index of this app (created empty, under the writer lock, if missing)."""
-    directory = index_dir()
-    ix = _indexes.get(directory)
+    """The live index of this app (created empty, under the writer lock, if there is none)."""
+    live = generations.live_dir(index_dir())
+    ix = _indexes.get(live)
     if ix is not None:
         return ix
-    if not whoosh_index.exists_in(directory):
+    if not whoosh_index.exists_in(live):
         with writer_lock():
-            if not whoosh_index.exists_in(directory):
-                whoosh_index.create_in(directory, make_schema())
-    ix = _indexes[directory] = whoosh_index.open_dir(directory)
+            live = generations.live_dir(index_dir())
+            if not whoosh_index.exists_in(live):
+                live = generations.swap_in(index_dir(), make_schema(), lambda ix: None)
+    ix = _indexes[live] = whoosh_index.open_dir(live)
     return ix
 
 
 def searcher():
-    """This thread's long-lived searcher, reopened on each call only if the index changed."""
+    """This thread's long-lived searcher, reopened only if the index changed or a rebuild swapped it."""
     cache = getattr(_local, "searchers", None)
     if cache is None:
         cache = _local.searchers = {}
-    directory = index_dir()
-    for other in [d for d in cache if d != directory]:  # one index per process; tests switch dirs
+    live = generations.live_dir(index_dir())
+    for other in [d for d in cache if d != live]:  # a swapped-out generation, or tests switching dirs
         cache.pop(other).close()
-    current = cache.get(directory)
-    if current is None or not current.up_to_date():
+        _indexes.pop(other, None)
+    current = cache.get(live)
+    try:
+        fresh = current is not None and current.up_to_date()
+    except OSError:  # swapped and removed between reading the pointer and now
+        fresh = False
+    if not fresh:
         # Not Searcher.refresh(): it reuses segment readers by segment id and so keeps
         # serving documents deleted since (their deletion set is per generation).
         if current is not None:
             current.close()
-        current = cache[directory] = get_index().searcher()
+        current = cache[live] = get_index().searcher()
     return current
 
 
@@ -216,23 +231,31 @@ def pending_count():
 def apply_outbox(batch_size=BATCH_SIZE):
     """Apply every pending IndexOutbox row now, in batches (one writer per batch).
 
-    Each batch: under the writer lock, read rows, read the listings' current DB state,
-    update or delete their documents, commit the index, then delete those rows. Then the
-    `on_indexed` listeners (proposals, push) run. Returns the number of rows applied.
+    Each batch, under the writer lock: read rows, read the listings' current DB state, update
+    or delete their documents, commit the index, run the `on_indexed` listeners (proposals,
+    push, subscription notices; they commit their own work), then delete exactly the rows read
+    whose listeners succeeded. A row whose listener failed stays queued and is retried by the
+    next apply. Returns the number of rows applied.
     """
     applied = 0
+    held_back = []
     while True:
         with writer_lock():
-            rows = db.session.execute(db.select(IndexOutbox.id, IndexOutbox.key)
-                                      .order_by(IndexOutbox.id).limit(batch_size)).all()
+            query = db.select(IndexOutbox.id, IndexOutbox.key).order_by(IndexOutbox.id).limit(batch_size)
+            if held_back:
+                query = query.where(IndexOutbox.id.not_in(held_back))
+            rows = db.session.execute(query).all()
             if not rows:
                 break
             keys = list(dict.fromkeys(key for _, key in rows))
             _write_keys(keys)
-            db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id.in_([row_id for row_id, _ in rows])))
-            db.session.commit()
-        applied += len(rows)
-        _run_listeners(keys)
+            failed = _run_listeners(keys)
+            done = [row_id for row_id, key in rows if key not in failed]
+            held_back += [row_id for row_id, key in rows if key in failed]
+            if done:
+                db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id.in_(done)))
+                db.session.commit()
+        applied += len(done)
         if len(rows) < batch_size:
             break
     return applied
@@ -268,52 +291,75 @@ def _clean(doc):
 
 
 def _run_listeners(keys):
-    for listener in _listeners:
+    """Run every listener on keys; returns the keys whose follow-up work failed (rolled back).
+
+    All keys at once first; if that fails, key by key, so that one bad listing holds back only itself.
+    Listeners are idempotent (proposals are upserts, notices are sent once), so a rerun is safe.
+    """
+    try:
+        _call_listeners(keys)
+        return set()
+    except Exception:
+        db.session.rollback()
+        log.exception("index listeners failed for a batch of %d keys; retrying key by key", len(keys))
+    failed = set()
+    for key in keys:
         try:
-            listener(keys)
-        except Exception:  # the index is right; proposals can be recomputed by `reindex`
+            _call_listeners([key])
+        except Exception:
             db.session.rollback()
-            log.exception("index listener %r failed", listener)
+            log.exception("index listeners failed for %s; it stays queued", key)
+            failed.add(key)
+    return failed
+
+
+def _call_listeners(keys):
+    for listener in _listeners:
+        listener(keys)
+    db.session.commit()
 
 
 # ---------------------------------------------------------------- rebuild and drift
 
 def rebuild(progress=None, procs=None):
-    """Rebuild the whole index from the DB; returns the number of documents written.
+    """Rebuild the whole index from the DB into a new directory and swap it in; returns the count.
 
-    `progress(n)` is called with the number of listings just added (click.progressbar's
-    `update`). Multi-process writer, one segment per process (no final merge), outbox rows
-    that existed when the rebuild started are deleted after the commit. Proposals are not
+    Searches go on against the old index meanwhile; if the rebuild fails (or the process dies)
+    the old index stays live. `progress(n)` is called with the number of listings just added
+    (click.progressbar's `update`). Multi-process writer, one segment per process (no final
+    merge). Outbox rows are left alone: changes queued meanwhile are applied by the next
+    `apply_outbox` (the reindex command runs one), with their follow-up work. Proposals are not
     recomputed here (see services.recompute_all).
     """
     procs = procs or current_app.config["INDEX_PROCS"]
-    directory = index_dir()
-    with writer_lock():
-        last_outbox = db.session.scalar(db.select(db.func.max(IndexOutbox.id))) or 0
-        _forget(directory)
-        ix = whoosh_index.create_in(directory, make_schema())
+    written = 0
+
+    def fill(ix):
+        nonlocal written
         options = {"limitmb": current_app.config["INDEX_LIMITMB"]}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
-        written = 0
         try:
             for kind in KIND_MODELS:
                 result = db.session.execute(select_rows(kind, indexed_only=True).execution_options(yield_per=2000))
                 for row in result:
                     writer.add_document(**_clean(to_document(kind, row)))
                     written += 1
-                    if progress and written % 500 == 0:
-                        progress(500)
+                    if progress and written % rebuild_progress_step == 0:
+                        progress(rebuild_progress_step)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         if progress:
-            progress(written % 500)
-        db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id <= last_outbox))
-        db.session.commit()
-        _forget(directory)
+            progress(written % rebuild_progress_step)
+
+    with writer_lock():
+        old = generations.live_dir(index_dir())
+        generations.swap_in(index_dir(), make_schema(), fill)
+        db.session.commit()  # end the long read transaction
+        _forget(old)
     return written
 
 
@@ -336,12 +382,16 @@ def check():
 
 
 def health():
-    """"ok", or a short reason: the index can't be opened or changes wait too long in the outbox."""
+    """"ok"; "drift" when the index's document count differs from the DB's count of indexable
+    listings while nothing is queued (fix: `flask reindex`); or "error: ..." when the index can't
+    be opened or changes wait too long in the outbox."""
     try:
-        searcher().doc_count()
+        documents = searcher().doc_count()
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
     oldest = db.session.scalar(db.select(db.func.min(IndexOutbox.created_at)))
     if oldest is not None and (utcnow() - oldest).total_seconds() > 60:
         return f"error: {pending_count()} pending index changes"
+    if oldest is None and documents != count_indexed():
+        return "drift"
     return "ok"

@@ -10,11 +10,14 @@ from the DB by pages and the API. Public entry points for scripts and benchmarks
 - `recompute_all(progress=None)`: proposals for every published listing (after `rebuild`).
 """
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..listings.services import get_visible
 from ..models import Achievement, Demand, Match
 from ..notifications.services import notify
+from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine
 from . import calibration, index, matcher
 from .documents import KIND_MODELS, OTHER_KIND, parse_key, select_rows, to_document
@@ -91,17 +94,35 @@ def _store_proposals(listing, push):
         other_doc = counterpart_docs.get(pairing.listing_id)
         terms = ",".join(matcher.shared_terms(weighted, other_doc))[:500] if other_doc else ""
         match = existing.pop(pairing.listing_id, None)
+        score = round(pairing.score, 4)
         if match is None:
             ids = {f"{kind}_id": listing.id, f"{other}_id": pairing.listing_id}
-            match = Match(status="proposed", **ids)
-            db.session.add(match)
+            match = _insert_match(ids, score, terms)
+            if match is None:  # another worker stored this pair meanwhile: theirs stands, no second push
+                continue
             fresh.append(match)
-        match.score, match.terms = round(pairing.score, 4), terms
+        match.score, match.terms = score, terms
     for stale in existing.values():
         db.session.delete(stale)
     db.session.flush()
     if push:
         _push(listing, fresh)
+
+
+def _insert_match(ids, score, terms):
+    """Insert a proposed pair unless it exists (unique uq_match_pair): the new Match, or None.
+
+    INSERT .. ON CONFLICT DO NOTHING (SQLite and PostgreSQL), so a concurrent insert of the same pair
+    is tolerated instead of failing the whole batch.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    now = utcnow()
+    statement = (insert(Match).values(status="proposed", score=score, terms=terms, created_at=now, updated_at=now,
+                                      **ids)
+                 .on_conflict_do_nothing(index_elements=["demand_id", "achievement_id"]).returning(Match.id))
+    match_id = db.session.execute(statement).scalar()
+    return db.session.get(Match, match_id) if match_id is not None else None
 
 
 def drop_proposals(kind, listing_id):
