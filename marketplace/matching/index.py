@@ -28,6 +28,7 @@ from whoosh import index as whoosh_index
 from ..extensions import db
 from ..models import IndexOutbox
 from ..timeutil import utcnow
+from .codec import IndexCodec
 from .documents import KIND_MODELS, is_indexed, make_schema, parse_key, select_rows, to_document
 
 log = logging.getLogger(__name__)
@@ -244,7 +245,7 @@ def _write_keys(keys):
         kind, listing_id = parse_key(key)
         if kind:
             by_kind.setdefault(kind, []).append(listing_id)
-    writer = get_index().writer(limitmb=current_app.config["INDEX_LIMITMB"])
+    writer = get_index().writer(limitmb=current_app.config["INDEX_LIMITMB"], codec=IndexCodec())
     try:
         for kind, ids in by_kind.items():
             found = {row.id: row for row in db.session.execute(select_rows(kind, ids))}
@@ -292,7 +293,7 @@ def rebuild(progress=None, procs=None):
         last_outbox = db.session.scalar(db.select(db.func.max(IndexOutbox.id))) or 0
         _forget(directory)
         ix = whoosh_index.create_in(directory, make_schema())
-        options = {"limitmb": current_app.config["INDEX_LIMITMB"]}
+        options = {"limitmb": current_app.config["INDEX_LIMITMB"], "codec": IndexCodec()}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
