@@ -13,6 +13,7 @@ per process, into a private rjieba instance (reading it is thread-safe).
 
 `bigrams(text)` feeds the character-bigram field the matcher fuses with the word fields.
 """
+import functools
 import re
 import threading
 import unicodedata
@@ -68,6 +69,7 @@ def segmenter():
     return _jieba
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the word; the vocabulary repeats
 def normalize(word):
     """Lowercase; stem plain English words; None for a dropped token (stop word, punctuation)."""
     word = unicodedata.normalize("NFKC", word).strip().lower()
@@ -196,6 +198,10 @@ class ChineseTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
 
+    def terms(self, value):
+        """The kept terms of value, as plain strings (documents.CountedText indexes these)."""
+        return [term for term, _, _, _, whole in iter_positioned(value) if whole in self.wanted]
+
 
 class SubwordTokenizer(ChineseTokenizer):
     """Only the sub-words of longer words (电池 and 锂电 of 锂电池): the `parts` field."""
@@ -223,3 +229,6 @@ class BigramTokenizer(Tokenizer):
             if positions:
                 token.pos = pos
             yield token
+
+    def terms(self, value):
+        return bigrams(value)

@@ -33,6 +33,7 @@ from ..extensions import db
 from ..models import IndexOutbox
 from ..timeutil import utcnow
 from . import generations, sync  # noqa: F401  (registers the flush hook that queues index changes)
+from .codec import IndexCodec
 from .documents import KIND_MODELS, count_indexed, is_indexed, make_schema, parse_key, select_rows, to_document
 
 log = logging.getLogger(__name__)
@@ -267,7 +268,7 @@ def _write_keys(keys):
         kind, listing_id = parse_key(key)
         if kind:
             by_kind.setdefault(kind, []).append(listing_id)
-    writer = get_index().writer(limitmb=current_app.config["INDEX_LIMITMB"])
+    writer = get_index().writer(limitmb=current_app.config["INDEX_LIMITMB"], codec=IndexCodec())
     try:
         for kind, ids in by_kind.items():
             found = {row.id: row for row in db.session.execute(select_rows(kind, ids))}
@@ -336,7 +337,7 @@ def rebuild(progress=None, procs=None):
 
     def fill(ix):
         nonlocal written
-        options = {"limitmb": current_app.config["INDEX_LIMITMB"]}
+        options = {"limitmb": current_app.config["INDEX_LIMITMB"], "codec": IndexCodec()}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)

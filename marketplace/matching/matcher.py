@@ -160,7 +160,7 @@ def pair_terms(searcher, doc):
     words = _top_weighted(word_counts, word_idf, MAX_PAIR_TERMS, common)
     grams = []
     if PAIR_GRAMS_WEIGHT:
-        grams = _top_weighted(Counter(bigrams(text)), lambda g: _idf(total, searcher.doc_frequency("grams", g)),
+        grams = _top_weighted(Counter(bigrams(doc["grams"])), lambda g: _idf(total, searcher.doc_frequency("grams", g)),
                               MAX_PAIR_GRAMS, common)
     expansions = []
     if PAIR_EXPANSION_WEIGHT:
@@ -207,7 +207,7 @@ def _self_score(searcher, doc, clauses):
     text = _text(doc)
     analyzed = {name: Counter(whole_terms(doc[name])) for name, _ in PAIR_FIELDS}
     analyzed["parts"] = Counter(part_terms(text))
-    analyzed["grams"] = Counter(bigrams(text))
+    analyzed["grams"] = Counter(bigrams(doc["grams"]))
     total = 0.0
     for name, term, boost in clauses:
         counts = analyzed[name]
