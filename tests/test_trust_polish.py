@@ -38,3 +38,55 @@ def test_time_text_has_no_padding_inside_brackets(client, make):
     challenge = make.demand(challenge=True, deadline=utcnow() + timedelta(days=30, hours=1))
     page = client.get(f"/demands/{challenge.id}").get_data(as_text=True)
     assert "（剩余 30 天）" in page
+
+
+# ---------------------------------------------------------------- 2. one open deal per pair
+
+def test_pair_with_open_deal_shows_it_instead_of_a_second(db, client, login, make):
+    from marketplace.models import Deal
+
+    from .deals_support import REGISTER, SIGN, make_match, open_deal, world
+    from marketplace.deals import services
+
+    w = world(make)
+    deal = open_deal(w)
+    services.advance_deal(deal, w.broker, "contract_signed", SIGN)
+    services.advance_deal(deal, w.broker, "registered", REGISTER)
+    db.session.commit()
+    match = make_match(w)
+    login(w.broker)
+    shown = client.get(f"/deals/new?match_id={match.id}")
+    assert shown.status_code == 302 and shown.headers["Location"] == f"/deals/{deal.id}"
+    posted = client.post(f"/deals/new?match_id={match.id}", data={"broker_id": ""})
+    assert posted.status_code == 302 and posted.headers["Location"] == f"/deals/{deal.id}"
+    page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert f"已有进行中的交易 #{deal.id}" in page
+    assert db.session.scalar(db.select(db.func.count(Deal.id))) == 1
+    # another broker, who may not see that deal, is told and refused too
+    login(w.other_broker)
+    refused = client.get(f"/deals/new?match_id={match.id}")
+    assert refused.status_code == 409 and "其他经纪人" in refused.get_data(as_text=True)
+
+
+def test_api_answers_409_with_existing_deal_id(db, client, make):
+    from marketplace.api.auth import issue_token
+
+    from .deals_support import open_deal, world
+    from .factories import PASSWORD
+
+    w = world(make)
+    deal = open_deal(w)
+    token = issue_token(w.broker.email, PASSWORD)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    again = client.post("/api/v1/deals", json={"achievement_id": w.achievement.id, "demand_id": w.demand.id},
+                        headers=headers)
+    assert again.status_code == 409
+    error = again.json["error"]
+    assert error["code"] == "deal_exists" and error["deal_id"] == deal.id and error["message"]
+    from marketplace.deals import services
+    services.terminate_deal(deal, w.broker, "客户放弃")
+    db.session.commit()
+    fresh = client.post("/api/v1/deals", json={"achievement_id": w.achievement.id, "demand_id": w.demand.id},
+                        headers=headers)
+    assert fresh.status_code == 201  # a terminated deal does not block the pair
