@@ -90,3 +90,26 @@ def test_api_answers_409_with_existing_deal_id(db, client, make):
     fresh = client.post("/api/v1/deals", json={"achievement_id": w.achievement.id, "demand_id": w.demand.id},
                         headers=headers)
     assert fresh.status_code == 201  # a terminated deal does not block the pair
+
+
+# ---------------------------------------------------------------- 3. challenge detail page
+
+def test_challenge_detail_shows_its_block_once_with_its_breadcrumb(client, make):
+    challenge = make.demand(challenge=True)
+    html = client.get(f"/demands/{challenge.id}").get_data(as_text=True)
+    assert html.count("具有相关研发经验的高校院所团队") == 1  # 申报条件 once
+    assert html.count("100.00 万元") == 1  # the bounty once
+    crumbs = html.split('<ol class="breadcrumb')[1].split("</ol>")[0]
+    assert '<a href="/challenges">揭榜挂帅</a>' in crumbs and "技术需求" not in crumbs
+    ordinary = make.demand()
+    crumbs = client.get(f"/demands/{ordinary.id}").get_data(as_text=True).split('<ol class="breadcrumb')[1]
+    assert "技术需求" in crumbs.split("</ol>")[0]
+
+
+def test_empty_challenge_timeline_draws_no_dot(client, make):
+    challenge = make.demand(challenge=True)
+    html = client.get(f"/demands/{challenge.id}").get_data(as_text=True)
+    panel = html.split('id="challenge-panel"')[1]
+    timeline = panel.split("榜单进程")[1]
+    assert "暂无记录" in timeline
+    assert '<ul class="timeline">' not in timeline.split("暂无记录")[0]
