@@ -79,6 +79,7 @@ PAGE_CASES = [
     # main and accounts
     ("GET", "/", "/", everyone(OK)),
     ("GET", "/healthz", "/healthz", everyone(OK)),
+    ("GET", "/favicon.ico", "/favicon.ico", everyone(OK)),
     ("GET", "/login", "/login", E(OK, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR)),
     ("POST", "/login", "/login", E(OK, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR),
      {"email": "nobody@example.com", "password": "wrong-password"}),

@@ -113,3 +113,44 @@ def test_empty_challenge_timeline_draws_no_dot(client, make):
     timeline = panel.split("榜单进程")[1]
     assert "暂无记录" in timeline
     assert '<ul class="timeline">' not in timeline.split("暂无记录")[0]
+
+
+# ---------------------------------------------------------------- 4. small things that read as broken
+
+def test_enquiry_form_starts_on_a_mode_the_achievement_offers(client, login, make):
+    from .deals_support import world
+
+    w = world(make)
+    w.achievement.modes = "许可,合作开发"
+    from marketplace.extensions import db
+    db.session.commit()
+    login(w.enterprise)
+    html = client.get(f"/achievements/{w.achievement.id}/enquire").get_data(as_text=True)
+    assert re.search(r'<option selected value="许可">|<option value="许可" selected>', html), html
+    assert not re.search(r'<option selected value="转让">|<option value="转让" selected>', html)
+
+
+def test_broker_dropdown_lists_the_acting_broker_once(client, login, make):
+    from .deals_support import make_match, world
+
+    w = world(make)
+    match = make_match(w)
+    login(w.broker)
+    html = client.get(f"/deals/new?match_id={match.id}").get_data(as_text=True)
+    select = html.split('name="broker_id"')[1].split("</select>")[0]
+    assert "我自己" in select and w.broker.name not in select and w.other_broker.name in select
+
+
+def test_mark_all_read_says_so(client, login, make):
+    user = make.user("researcher")
+    login(user)
+    page = client.post("/notifications/read", data={}, follow_redirects=True).get_data(as_text=True)
+    assert "已全部标为已读" in page
+
+
+def test_favicon_is_served_and_linked(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"
+    html = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in html
+    assert client.get("/static/favicon.svg").status_code == 200

@@ -83,7 +83,7 @@ def _new_deal_source():
 
 def _fill_new_deal_choices(form, match, enquiry):
     form.broker_id.choices = [("", "我自己" if current_user.role == "broker" else "暂不分配")] + [
-        (str(b.id), b.name) for b in queries.brokers()]
+        (str(b.id), b.name) for b in queries.brokers() if b.id != current_user.id]  # 我自己 is the acting broker
     if match is None and enquiry is None:
         published = db.session.scalars(db.select(Achievement).where(Achievement.status == "published")
                                        .order_by(Achievement.id.desc()).limit(500)).all()
@@ -263,6 +263,8 @@ def enquire(achievement_id):
     if not enquiries.can_enquire(current_user):
         abort(403)
     form = EnquiryForm()
+    if request.method == "GET":
+        form.mode.data = enquiries.default_mode(achievement)
     if form.validate_on_submit():
         try:
             enquiries.create_enquiry(current_user, achievement.id, form.data)
