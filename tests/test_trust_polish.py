@@ -154,3 +154,31 @@ def test_favicon_is_served_and_linked(client):
     html = client.get("/").get_data(as_text=True)
     assert 'rel="icon" href="/static/favicon.svg"' in html
     assert client.get("/static/favicon.svg").status_code == 200
+
+
+# ---------------------------------------------------------------- 5. no raw English state names
+
+def test_admin_overview_labels_challenge_states_in_chinese(client, login, make):
+    make.demand(challenge=True, status="in_progress", title="攻关中的榜单")
+    make.demand(challenge=True, status="reviewing", title="评审中的榜单")
+    login(make.user("admin"))
+    html = client.get("/admin/").get_data(as_text=True)
+    header = html.split('id="listing-status"')[1].split("</thead>")[0]
+    assert "攻关中" in header and "评审中" in header and "已发布" in header
+    assert "in_progress" not in header and "reviewing" not in header
+
+
+def test_org_change_shows_kind_labels(client, login, make):
+    from marketplace.accounts import membership
+    from marketplace.extensions import db
+
+    admin = make.user("admin")
+    org = make.organization(kind="university")
+    admin_id = admin.id  # loaded before the change is added (no autoflush of a half-filled row)
+    membership.request_identity_change(db.session.get(type(admin), admin_id), org, "更名后的单位", "enterprise", None)
+    db.session.commit()
+    login(admin)
+    html = client.get(f"/admin/organizations/{org.id}").get_data(as_text=True)
+    row = html.split("单位类型")[1].split("</tr>")[0]
+    assert "university" not in row and "enterprise" not in row
+
