@@ -49,7 +49,7 @@ def _plan(statement, params):
 @pytest.mark.parametrize("kind, filters, index", [
     ("achievement", {}, "ix_achievement_status_published"),
     ("achievement", {"field": "新材料"}, "ix_achievement_status_field_published"),
-    ("demand", {}, "ix_demand_published_at"),
+    ("demand", {}, "ix_demand_published"),
     ("demand", {"field": "新材料"}, "ix_demand_field_published"),
     ("demand", {"challenge": "1"}, "ix_demand_challenge_published"),
 ])
@@ -195,3 +195,14 @@ def test_empty_search_does_not_visit_the_search_index(client, make, monkeypatch)
     monkeypatch.setattr(index, "searcher", no_index)
     page = client.get("/search?q=").get_data(as_text=True)
     assert "最新成果甲" in page
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's plan; PostgreSQL's depends on its statistics")
+def test_the_workbench_reads_matches_in_index_order(app):
+    from marketplace.matching import services as matching
+
+    with app.test_request_context(), Statements() as statements:
+        matching.workbench(1)
+    for statement, params in statements.executed:
+        plan = _plan(statement, params)
+        assert "ix_match_status_score" in plan and "TEMP B-TREE" not in plan, plan

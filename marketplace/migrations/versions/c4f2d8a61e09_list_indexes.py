@@ -1,4 +1,4 @@
-"""composite indexes for the public lists (status[, field], published_at, id)
+"""composite indexes for the public lists (status[, field], published_at, id) and the workbench
 
 Revision ID: c4f2d8a61e09
 Revises: b7e1a9c4d2f0
@@ -16,9 +16,11 @@ depends_on = None
 INDEXES = (
     ('achievement', 'ix_achievement_status_published', ['status', 'published_at', 'id']),
     ('achievement', 'ix_achievement_status_field_published', ['status', 'field', 'published_at', 'id']),
+    ('demand', 'ix_demand_published', ['published_at', 'id']),
     ('demand', 'ix_demand_status_published', ['status', 'published_at', 'id']),
     ('demand', 'ix_demand_field_published', ['field', 'published_at', 'id']),
     ('demand', 'ix_demand_challenge_published', ['is_challenge', 'published_at', 'id']),
+    ('match', 'ix_match_status_score', ['status', 'score', 'created_at', 'id']),
 )
 
 
