@@ -103,8 +103,9 @@ class Demand(ListingMixin, db.Model):
     kind = "demand"
     kind_label = "技术需求"
     # The public list covers several states, so it filters by `status NOT IN HIDDEN_STATES` and walks
-    # ix_demand_published backwards; the others serve `status = 'published'` and the list's filters in order.
-    __table_args__ = (db.Index("ix_demand_published", "published_at", "id"),
+    # ix_demand_published backwards (status is in it: skipped rows need no table lookup); the others
+    # serve `status = 'published'` and the list's filters in order.
+    __table_args__ = (db.Index("ix_demand_published", "published_at", "id", "status"),
                       db.Index("ix_demand_status_published", "status", "published_at", "id"),
                       db.Index("ix_demand_field_published", "field", "published_at", "id"),
                       db.Index("ix_demand_challenge_published", "is_challenge", "published_at", "id"))

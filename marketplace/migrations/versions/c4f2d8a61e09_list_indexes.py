@@ -16,7 +16,7 @@ depends_on = None
 INDEXES = (
     ('achievement', 'ix_achievement_status_published', ['status', 'published_at', 'id']),
     ('achievement', 'ix_achievement_status_field_published', ['status', 'field', 'published_at', 'id']),
-    ('demand', 'ix_demand_published', ['published_at', 'id']),
+    ('demand', 'ix_demand_published', ['published_at', 'id', 'status']),
     ('demand', 'ix_demand_status_published', ['status', 'published_at', 'id']),
     ('demand', 'ix_demand_field_published', ['field', 'published_at', 'id']),
     ('demand', 'ix_demand_challenge_published', ['is_challenge', 'published_at', 'id']),
