@@ -24,7 +24,9 @@ class Match(db.Model):
     demand = db.relationship("Demand")
     achievement = db.relationship("Achievement")
 
-    __table_args__ = (db.UniqueConstraint("demand_id", "achievement_id", name="uq_match_pair"),)
+    __table_args__ = (db.UniqueConstraint("demand_id", "achievement_id", name="uq_match_pair"),
+                      # the workbench: proposed, score above a threshold, strongest first
+                      db.Index("ix_match_status_score", "status", "score", "created_at", "id"))
 
     @property
     def term_list(self):
