@@ -1,7 +1,7 @@
 """composite indexes for the public lists (status[, field], published_at, id) and the workbench
 
 Revision ID: c4f2d8a61e09
-Revises: b7e1a9c4d2f0
+Revises: c3f8d2a6e915
 Create Date: 2026-11-28 10:55:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = 'c4f2d8a61e09'
-down_revision = 'b7e1a9c4d2f0'
+down_revision = 'c3f8d2a6e915'
 branch_labels = None
 depends_on = None
 
