@@ -96,7 +96,7 @@ def test_dismiss_by_role(client, login, pair, role, expected):
     achievement, need = pair
     match = services.proposals_for(need)[0]
     login(_actor(role, need.owner))
-    response = client.post(f"/matches/{match.id}/dismiss")
+    response = client.post(f"/matches/{match.id}/dismiss", data={"reason": "条件不符"})
     assert response.status_code == expected
     dismissed = db.session.get(type(match), match.id).status == "dismissed"
     assert dismissed == (role in ("broker", "admin", "owner"))
@@ -106,7 +106,7 @@ def test_achievement_owner_may_dismiss_too(client, login, pair):
     achievement, need = pair
     match = services.proposals_for(need)[0]
     login(achievement.owner)
-    assert client.post(f"/matches/{match.id}/dismiss").status_code == 302
+    assert client.post(f"/matches/{match.id}/dismiss", data={"reason": "已合作"}).status_code == 302
     assert client.post("/matches/9999/dismiss").status_code == 404
 
 

@@ -39,7 +39,7 @@ def test_dismissed_pair_is_never_proposed_again(client, login, make):
     need = new_demand()
     match = next(m for m in services.proposals_for(need) if m.achievement_id == achievement.id)
     login(need.owner)
-    response = client.post(f"/matches/{match.id}/dismiss", data={"next": f"/demands/{need.id}/matches"})
+    response = client.post(f"/matches/{match.id}/dismiss", data={"next": f"/demands/{need.id}/matches", "reason": "条件不符"})
     assert response.status_code == 302
     assert db.session.get(Match, match.id).status == "dismissed"
     services.propose_for(need)

@@ -9,6 +9,8 @@ Choice made here: when a winner is selected, or the challenge is cancelled / dec
 every still-open application (submitted or shortlisted) is declined with code `other`, so that no
 applicant is left without an answer.
 """
+from sqlalchemy.orm import selectinload
+
 from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..listings import services as listings
@@ -283,7 +285,8 @@ def open_challenges(limit=None, now=None):
 def browse_challenges(tab, page, per_page):
     """One tab of /challenges as a Pagination; open ones soonest deadline first."""
     states = TABS.get(tab, TABS["open"])[1]
-    query = db.select(Demand).where(Demand.is_challenge.is_(True), Demand.status.in_(states))
+    query = (db.select(Demand).where(Demand.is_challenge.is_(True), Demand.status.in_(states))
+             .options(selectinload(Demand.organization)))  # each card shows it: one query, not one per card
     if tab in (None, "", "open"):
         query = query.order_by(Demand.deadline.asc(), Demand.id.asc())
     else:

@@ -88,7 +88,7 @@ def parse_filters(kind, args):
 def list_listings(kind):
     filters, notices = parse_filters(kind, request.args)
     page = page_arg()
-    pagination = services.browse(kind, filters, page, current_app.config["PER_PAGE"])
+    pagination = services.browse(kind, filters, page, current_app.config["PER_PAGE"], cards=True)
     return render_template("listings/list.html", kind=kind, info=KIND_INFO[kind], pagination=pagination,
                            filters=filters, notices=notices, can_create=services.can_create(current_user, kind),
                            choices={name: [(v, v) for v in values] for name, values in FILTER_CHOICES.items()})

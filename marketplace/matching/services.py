@@ -11,6 +11,7 @@ from the DB by pages and the API. Public entry points for scripts and benchmarks
 """
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
@@ -19,7 +20,7 @@ from ..models import Achievement, Demand, Match
 from ..notifications.services import notify
 from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine
-from . import calibration, index, matcher
+from . import calibration, feedback, index, matcher
 from .documents import KIND_MODELS, OTHER_KIND, parse_key, select_rows, to_document
 from .searching import search, search_ids  # noqa: F401  (public interface of this module)
 from .subscriptions import notify_subscribers
@@ -79,6 +80,7 @@ def _store_proposals(listing, push):
     doc = _document(kind, listing.id)
     settled = set(db.session.scalars(db.select(_other_column(kind)).where(
         _side_column(kind) == listing.id, Match.status != "proposed")))
+    settled |= feedback.blocked_counterparts(listing)
     searcher = index.searcher()
     weighted = matcher.pair_terms(searcher, doc)
     pairings = matcher.pair(searcher, kind, doc, current_app.config["MATCH_TOP_K"], settled, weighted)
@@ -89,12 +91,18 @@ def _store_proposals(listing, push):
                         for row in db.session.execute(select_rows(other, [p.listing_id for p in pairings]))}
     existing = {m.achievement_id if kind == "demand" else m.demand_id: m for m in db.session.scalars(
         db.select(Match).where(_side_column(kind) == listing.id, Match.status == "proposed"))}
+    learned = feedback.irrelevant_terms(listing)
     fresh = []
     for pairing in pairings:
         other_doc = counterpart_docs.get(pairing.listing_id)
-        terms = ",".join(matcher.shared_terms(weighted, other_doc))[:500] if other_doc else ""
+        shared = matcher.shared_terms(weighted, other_doc) if other_doc else []
+        terms = ",".join(shared)[:500]
+        learned_here = learned.get(other_doc["field"]) if other_doc else None
+        score = pairing.score * (1 - feedback.penalty(learned_here, shared))
+        if score < floor:  # its terms were dismissed as 不相关 often enough: no longer a recommendation
+            continue
+        score = round(score, 4)
         match = existing.pop(pairing.listing_id, None)
-        score = round(pairing.score, 4)
         if match is None:
             ids = {f"{kind}_id": listing.id, f"{other}_id": pairing.listing_id}
             match = _insert_match(ids, score, terms)
@@ -209,11 +217,16 @@ def get_match(match_id):
     return match
 
 
-def dismiss(match, user):
-    """Dismiss a proposal for good (owner of either side, broker, admin). The caller commits."""
+def dismiss(match, user, data):
+    """Dismiss a proposal for good (owner of either side, broker, admin), with a reason from
+    feedback.DISMISS_REASONS in data["reason"] (and data["note"], required for 其他).
+    ValidationFailed without a valid reason. The caller commits."""
     if not can_dismiss(user, match):
         raise PermissionDenied("只有双方所有者、技术经纪人和管理员可以忽略推荐")
-    return MATCH_MACHINE.apply(match, "dismiss", user)
+    reason, note = feedback.parse_dismissal(data)
+    event = MATCH_MACHINE.apply(match, "dismiss", user, f"{reason}：{note}" if note else reason)
+    feedback.record_dismissal(match, user, reason, note)
+    return event
 
 
 def workbench(page, per_page=20, min_strength=None):
@@ -225,5 +238,9 @@ def workbench(page, per_page=20, min_strength=None):
              .join(Achievement, Achievement.id == Match.achievement_id)
              .where(Match.status == "proposed", Match.score >= threshold,
                     Demand.status == "published", Achievement.status == "published")
+             # the rows show both titles: load them from the same join instead of two queries per row
+             .options(contains_eager(Match.demand).load_only(Demand.id, Demand.title, Demand.status),
+                      contains_eager(Match.achievement).load_only(Achievement.id, Achievement.title,
+                                                                  Achievement.status))
              .order_by(Match.score.desc(), Match.created_at.desc(), Match.id.desc()))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

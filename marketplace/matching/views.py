@@ -1,4 +1,6 @@
 """Pages: /search, a listing's matches, dismiss, the broker workbench, subscriptions."""
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -7,8 +9,9 @@ from ..forms import EmptyForm
 from ..listings.panels import panel_provider
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES
 from ..security import is_safe_next, role_required
+from ..timeutil import utcnow
 from ..workflow import InvalidTransition, ValidationFailed
-from . import services, subscriptions
+from . import feedback, services, subscriptions
 from .forms import SubscriptionForm
 
 bp = Blueprint("matching", __name__)
@@ -35,6 +38,7 @@ def search():
 def _matches_page(kind, listing_id):
     listing, proposals = services.matches_for(kind, listing_id, current_user)
     return render_template("matching/matches.html", listing=listing, proposals=proposals, form=EmptyForm(),
+                           dismiss_reasons=feedback.DISMISS_REASONS,
                            can_dismiss=lambda m: services.can_dismiss(current_user, m),
                            can_open_deal=current_user.role in ("broker", "admin"))
 
@@ -58,10 +62,10 @@ def dismiss(match_id):
         abort(400)
     match = services.get_match(match_id)
     try:
-        services.dismiss(match, current_user)
+        services.dismiss(match, current_user, request.form)
         db.session.commit()
         flash("已忽略该推荐，今后不再推荐此配对", "success")
-    except InvalidTransition as err:
+    except (InvalidTransition, ValidationFailed) as err:
         flash(err.message, "warning")
     target = request.form.get("next", "")
     return redirect(target if is_safe_next(target) else url_for("matching.demand_matches", listing_id=match.demand_id))
@@ -71,7 +75,10 @@ def dismiss(match_id):
 @role_required("broker", "admin")
 def workbench():
     pagination = services.workbench(_page_arg())
-    return render_template("matching/workbench.html", pagination=pagination, form=EmptyForm())
+    conversion = [("全部", feedback.conversion()),
+                  ("近 30 天", feedback.conversion(since=utcnow() - timedelta(days=30)))]
+    return render_template("matching/workbench.html", pagination=pagination, form=EmptyForm(),
+                           dismiss_reasons=feedback.DISMISS_REASONS, conversion=conversion)
 
 
 @bp.route("/matching/subscriptions", methods=["GET", "POST"])

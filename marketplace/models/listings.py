@@ -30,6 +30,8 @@ CHALLENGE_STATES = {
 }
 # States in which a listing is visible to the public.
 PUBLIC_STATES = ("published", "reviewing", "awarded", "in_progress", "completed", "unclaimed", "failed")
+# Every other state (the complement of PUBLIC_STATES): a NOT IN over these lets an index serve the order.
+HIDDEN_STATES = tuple(s for s in {**LISTING_STATES, **CHALLENGE_STATES} if s not in PUBLIC_STATES)
 
 
 class ListingMixin:
@@ -75,6 +77,9 @@ class ListingMixin:
 class Achievement(ListingMixin, db.Model):
     kind = "achievement"
     kind_label = "科技成果"
+    # The public list (status = 'published', newest first), optionally by field: served in index order.
+    __table_args__ = (db.Index("ix_achievement_status_published", "status", "published_at", "id"),
+                      db.Index("ix_achievement_status_field_published", "status", "field", "published_at", "id"))
 
     summary = db.Column(db.Text, nullable=False)
     description = db.Column(db.Text, default="")  # sanitized HTML
@@ -97,6 +102,13 @@ class Achievement(ListingMixin, db.Model):
 class Demand(ListingMixin, db.Model):
     kind = "demand"
     kind_label = "技术需求"
+    # The public list covers several states, so it filters by `status NOT IN HIDDEN_STATES` and walks
+    # ix_demand_published backwards (status is in it: skipped rows need no table lookup); the others
+    # serve `status = 'published'` and the list's filters in order.
+    __table_args__ = (db.Index("ix_demand_published", "published_at", "id", "status"),
+                      db.Index("ix_demand_status_published", "status", "published_at", "id"),
+                      db.Index("ix_demand_field_published", "field", "published_at", "id"),
+                      db.Index("ix_demand_challenge_published", "is_challenge", "published_at", "id"))
 
     description = db.Column(db.Text, nullable=False)  # sanitized HTML
     indicators = db.Column(db.Text, default="")

@@ -15,11 +15,18 @@ class Match(db.Model):
     deal_id = db.Column(db.Integer, db.ForeignKey("deal.id", use_alter=True))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Feedback on a dismissal (matching/feedback.py): one of DISMISS_REASONS, a note (required for 其他).
+    dismiss_reason = db.Column(db.String(20))
+    dismiss_note = db.Column(db.String(300))
+    dismissed_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    dismissed_at = db.Column(db.DateTime)
 
     demand = db.relationship("Demand")
     achievement = db.relationship("Achievement")
 
-    __table_args__ = (db.UniqueConstraint("demand_id", "achievement_id", name="uq_match_pair"),)
+    __table_args__ = (db.UniqueConstraint("demand_id", "achievement_id", name="uq_match_pair"),
+                      # the workbench: proposed, score above a threshold, strongest first
+                      db.Index("ix_match_status_score", "status", "score", "created_at", "id"))
 
     @property
     def term_list(self):
