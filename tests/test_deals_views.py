@@ -72,11 +72,11 @@ def test_board_leads_and_new_are_for_brokers_and_admins(w, db, client, login, ma
 
 def test_board_columns_with_decimal_sums_and_filters(w, db, client, login, make):
     first = advance_to(open_deal(w), "contract_signed", w.broker)
-    second = open_deal(w)
+    second = open_deal(w, demand_id=None, buyer_org_id=w.other_enterprise.organization_id)  # one open deal a pair
     services.advance_deal(second, w.broker, "contract_signed", dict(SIGN, amount="0.25"))
     other_field = make.achievement(owner=w.researcher, title="智能装备成果", field="智能装备")
     third = open_deal(w, achievement_id=other_field.id)
-    hidden = open_deal(w, broker=w.other_broker)
+    hidden = open_deal(w, broker=w.other_broker, achievement_id=make.achievement(owner=w.researcher).id)
     db.session.commit()
     login(w.broker)
     html = client.get("/deals/").get_data(as_text=True)
@@ -140,7 +140,7 @@ def test_new_deal_from_enquiry_and_from_scratch(w, db, client, login):
     text = missing.get_data(as_text=True)
     assert missing.status_code == 200 and "请选择需求方企业" in text
     created = client.post("/deals/new", data={"achievement_id": str(w.achievement.id),
-                                              "buyer_org_id": str(w.enterprise.organization_id)})
+                                              "buyer_org_id": str(w.other_enterprise.organization_id)})
     assert created.status_code == 302
     assert db.session.scalar(db.select(db.func.count(Deal.id))) == 2
 

@@ -12,13 +12,15 @@ from ..limits import page_arg
 from ..forms import EmptyForm
 from ..listings import services as listings
 from ..models.accounts import ROLES
-from ..models.listings import LISTING_STATES
+from ..models.listings import CHALLENGE_STATES, LISTING_STATES
 from ..security import role_required
 from ..text import sanitize_html
 from ..workflow import DomainError, InvalidTransition, ValidationFailed
 from . import services
 from .forms import ApproveForm, RejectForm, UserCreateForm
 
+# Labels for every listing state an admin page shows: a challenge's states too, and 已发布 for `published`.
+STATE_LABELS = {**CHALLENGE_STATES, **LISTING_STATES}
 bp = Blueprint("admin", __name__)
 
 
@@ -31,7 +33,7 @@ def require_admin():
 
 @bp.route("/admin/")
 def index():
-    return render_template("admin/index.html", stats=services.overview(), roles=ROLES, states=LISTING_STATES)
+    return render_template("admin/index.html", stats=services.overview(), roles=ROLES, states=STATE_LABELS)
 
 
 # ---------------------------------------------------------------- review
@@ -46,7 +48,7 @@ def _render_review_detail(listing, approve_form=None, reject_form=None):
     rich = {key: sanitize_html(getattr(listing, key, "") or "") for key in ("description", "details")}
     return render_template("admin/review_detail.html", listing=listing, events=services.listing_history(listing),
                            rich=rich,
-                           blocker=services.approval_blocker(listing), states=LISTING_STATES,
+                           blocker=services.approval_blocker(listing), states=STATE_LABELS,
                            approve_form=approve_form or ApproveForm(), reject_form=reject_form or RejectForm())
 
 

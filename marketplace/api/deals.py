@@ -37,7 +37,11 @@ def deal_json(deal):
 @bp.route("/deals", methods=["POST"])
 @token_required
 def create_deal():
-    deal = services.create_deal(g.api_user, json_body())
+    try:
+        deal = services.create_deal(g.api_user, json_body())
+    except services.DealExists as err:
+        db.session.rollback()
+        return jsonify({"error": {"code": err.code, "message": err.message, "deal_id": err.deal.id}}), err.status
     db.session.commit()
     return jsonify(deal_json(deal)), 201
 

@@ -102,6 +102,27 @@ def accepting_applications(demand, now=None):
                 and now < demand.deadline)
 
 
+PRE_PUBLICATION_STATES = ("draft", "pending", "rejected")
+
+
+def time_left_text(demand, now=None):
+    """The one rule for a challenge's time text, from its status and deadline.
+
+    Only a challenge still open for applications (or not yet published) counts days to the
+    deadline; once closed (early or at the deadline, awarded, ...) it is 已截止, cancelled is 已取消.
+    """
+    if demand.deadline is None:
+        return "—"
+    if demand.status == "cancelled":
+        return "已取消"
+    if demand.status not in ("published", *PRE_PUBLICATION_STATES):
+        return "已截止"
+    left = days_left(demand.deadline, now)
+    if left < 0:
+        return "已截止"
+    return "今日截止" if left == 0 else f"剩余 {left} 天"
+
+
 def expire_due_challenges(now=None):
     """Move published challenges past their deadline to `reviewing` (actor None = 系统).
 

@@ -20,6 +20,7 @@ from ..models.challenges import APPLICATION_STATES
 from .forms import ApplicationForm, ProgressForm
 
 bp = Blueprint("challenges", __name__)
+bp.add_app_template_filter(services.time_left_text, "time_left")
 
 
 @bp.before_request

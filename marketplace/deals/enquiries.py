@@ -16,6 +16,11 @@ ENQUIRY_MACHINE = StateMachine("enquiry", {"convert": (("open",), "converted", "
 CLOSE_NOTE_MAX = 500
 
 
+def default_mode(achievement):
+    """The enquiry form starts on the first mode the achievement offers (else the first mode)."""
+    return next((m for m in achievement.mode_list if m in ENQUIRY_MODES), ENQUIRY_MODES[0])
+
+
 def can_enquire(user):
     return user.is_authenticated and user.role == "enterprise" and can_act_for_org(user)
 

@@ -11,7 +11,7 @@ from ..models import Achievement, Deal, DealNote, Demand, Enquiry, Event, Match,
 from ..models.deals import CONTRACT_TYPES, DEAL_STAGES
 from ..notifications.services import notify_many
 from ..timeutil import utcnow
-from ..workflow import InvalidTransition, PermissionDenied, StateMachine, ValidationFailed
+from ..workflow import DomainError, InvalidTransition, PermissionDenied, StateMachine, ValidationFailed
 from .access import can_manage, is_admin, require_worker
 from .parsing import parse_amount, parse_choice, parse_date, parse_id, parse_text
 from .enquiries import ENQUIRY_MACHINE
@@ -30,6 +30,16 @@ ACTION_FOR_TARGET = {target: action for action, (_, target, _) in DEAL_TRANSITIO
 # A match leaves the brokers' queue through the same helper (compare-and-set: converted once).
 MATCH_MACHINE = StateMachine("match", {"convert": (("proposed",), "converted", "转为交易")})
 NOTE_MAX = 2000
+
+
+class DealExists(DomainError):
+    """The pair (achievement, buyer organization) already has a running deal (see existing_deal)."""
+    status = 409
+    code = "deal_exists"
+
+    def __init__(self, deal):
+        super().__init__(f"该成果与需求方已有进行中的交易 #{deal.id}（{deal.stage_label}），请在该交易中继续跟进")
+        self.deal = deal
 TEXT_MAX = 2000
 
 
@@ -109,6 +119,23 @@ def _combine(found, errors):
     return achievement, demand, buyer
 
 
+def existing_deal(achievement, buyer):
+    """The one rule: a pair (achievement + buyer organization) has at most one running deal (an open stage:
+    not terminated, not yet commercialized); a finished deal does not block a new one (e.g. a second licence)."""
+    if achievement is None or buyer is None:
+        return None
+    return db.session.scalar(db.select(Deal).where(Deal.achievement_id == achievement.id,
+                                                   Deal.buyer_org_id == buyer.id, Deal.stage.in_(OPEN_STAGES))
+                             .order_by(Deal.id).limit(1))
+
+
+def existing_deal_for(match=None, enquiry=None):
+    """The pair's existing deal for a match or an enquiry about to be opened as a deal, if any."""
+    found = {key: value for key, value in (("match_id", match), ("enquiry_id", enquiry)) if value is not None}
+    achievement, _, buyer = _combine(found, {})
+    return existing_deal(achievement, buyer)
+
+
 def create_deal(actor, data):
     """Open a deal in `negotiating`. data: achievement_id, demand_id?, match_id?, enquiry_id?,
     buyer_org_id?, broker_id? (ids as ints or strings)."""
@@ -124,6 +151,9 @@ def create_deal(actor, data):
         raise InvalidTransition("该推荐已处理（已忽略或已转为交易）")
     if enquiry is not None and enquiry.status != "open":
         raise InvalidTransition("该意向已处理（已转为交易或已关闭）")
+    found_deal = existing_deal(achievement, buyer)
+    if found_deal is not None:
+        raise DealExists(found_deal)
     deal = Deal(stage="negotiating", title=achievement.title[:200], achievement_id=achievement.id,
                 demand_id=demand.id if demand else None, match_id=match.id if match else None,
                 enquiry_id=enquiry.id if enquiry else None, broker_id=broker.id if broker else None,

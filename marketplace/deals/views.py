@@ -14,7 +14,7 @@ from ..models.listings import FIELDS
 from ..security import role_required
 from ..workflow import DomainError, InvalidTransition, ValidationFailed, history
 from . import enquiries, queries, services
-from .access import can_manage, get_manageable, get_visible, is_admin
+from .access import can_manage, can_view, get_manageable, get_visible, is_admin
 from .forms import (STAGE_FORMS, AssignForm, EnquiryForm, NewDealForm, NextStepForm, NoteForm, TerminateForm)
 
 bp = Blueprint("deals", __name__)
@@ -83,7 +83,7 @@ def _new_deal_source():
 
 def _fill_new_deal_choices(form, match, enquiry):
     form.broker_id.choices = [("", "我自己" if current_user.role == "broker" else "暂不分配")] + [
-        (str(b.id), b.name) for b in queries.brokers()]
+        (str(b.id), b.name) for b in queries.brokers() if b.id != current_user.id]  # 我自己 is the acting broker
     if match is None and enquiry is None:
         published = db.session.scalars(db.select(Achievement).where(Achievement.status == "published")
                                        .order_by(Achievement.id.desc()).limit(500)).all()
@@ -91,10 +91,25 @@ def _fill_new_deal_choices(form, match, enquiry):
         form.buyer_org_id.choices = [("", "请选择")] + [(str(o.id), o.name) for o in queries.organizations("enterprise")]
 
 
+def _show_existing(err, match, enquiry):
+    """The pair already has a deal: show it (or, to a broker who may not see it, say so)."""
+    if can_view(current_user, err.deal):
+        flash(err.message, "info")
+        return redirect(url_for("deals.detail", deal_id=err.deal.id))
+    form = NewDealForm()
+    _fill_new_deal_choices(form, match, enquiry)
+    return render_template("deals/new.html", form=form, match=match, enquiry=enquiry,
+                           errors=[err.message + "（该交易由其他经纪人负责）"]), 409
+
+
 @bp.route("/deals/new", methods=["GET", "POST"])
 @role_required("broker", "admin")
 def new():
     match, enquiry = _new_deal_source()
+    if request.method == "GET" and (match is not None or enquiry is not None):
+        found = services.existing_deal_for(match, enquiry)
+        if found is not None:
+            return _show_existing(services.DealExists(found), match, enquiry)
     form = NewDealForm()
     _fill_new_deal_choices(form, match, enquiry)
     errors = []
@@ -114,6 +129,9 @@ def new():
         except ValidationFailed as err:
             db.session.rollback()
             errors = _attach_errors(form, err.errors) or ([] if err.errors else [err.message])
+        except services.DealExists as err:
+            db.session.rollback()
+            return _show_existing(err, match, enquiry)
         except InvalidTransition as err:
             db.session.rollback()
             errors = [err.message]
@@ -245,6 +263,8 @@ def enquire(achievement_id):
     if not enquiries.can_enquire(current_user):
         abort(403)
     form = EnquiryForm()
+    if request.method == "GET":
+        form.mode.data = enquiries.default_mode(achievement)
     if form.validate_on_submit():
         try:
             enquiries.create_enquiry(current_user, achievement.id, form.data)

@@ -1,5 +1,5 @@
 """Home page and health check."""
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import text
 
 from ..extensions import db
@@ -15,6 +15,14 @@ def home():
 
     return render_template("main/home.html", achievements=listings.newest("achievement"),
                            demands=listings.newest("demand"), challenges=open_challenges(limit=6))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every first load; base.html links the SVG too."""
+    response = send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                                   max_age=86400)
+    return response
 
 
 @bp.route("/healthz")

@@ -31,6 +31,12 @@ class JoinRequest(db.Model):
     def status_label(self):
         return REQUEST_STATES.get(self.status, self.status)
 
+    @property
+    def kind_label(self):
+        from .accounts import ORG_KINDS
+
+        return ORG_KINDS.get(self.kind, self.kind)
+
 
 class OrganizationChange(db.Model):
     """A pending edit of a verified organization's legal identity (name, kind, credit code).

@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -23,7 +23,10 @@ def index():
 def mark_read():
     form = EmptyForm()
     if form.validate_on_submit():
-        services.mark_read(current_user, request.form.get("id", type=int))
+        one = request.form.get("id", type=int)
+        services.mark_read(current_user, one)
         db.session.commit()
+        if one is None:
+            flash("已全部标为已读", "success")
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("notifications.index"))
