@@ -25,6 +25,10 @@ def temp_app(prefix="yizhi-bench-", **config):
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(workdir, "bench.db"),
         "INDEX_DIR": os.path.join(workdir, "index"),
         "WTF_CSRF_ENABLED": False,
+        # No worker in a benchmark: queued tasks (the index apply after a commit) run at once in this process,
+        # and nothing is written to the repository's instance/huey.db.
+        "TASK_QUEUE_IMMEDIATE": True,
+        "HUEY_FILE": os.path.join(workdir, "huey.db"),
         **config,
     })
     try:
