@@ -108,3 +108,11 @@ def history(subject_type, subject_id):
         .where(Event.subject_type == subject_type, Event.subject_id == subject_id)
         .order_by(Event.created_at, Event.id)
     ).all()
+
+
+def get_or_404(model, object_id, message, visible=None):
+    """The row, or NotFound(message) when it is missing or `visible(row)` is false (so nothing is disclosed)."""
+    row = db.session.get(model, object_id)
+    if row is None or (visible is not None and not visible(row)):
+        raise NotFound(message)
+    return row

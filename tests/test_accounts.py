@@ -1,7 +1,7 @@
 """Registration, login/logout, safe redirects, passwords, the user's page and organization profiles."""
 import pytest
 
-from marketplace.accounts import services
+from marketplace.accounts import organizations
 from marketplace.models import JoinRequest, Organization, User
 from marketplace.workflow import PermissionDenied
 
@@ -258,7 +258,7 @@ def test_member_cannot_award_the_org_a_status_tag(client, db, login, make):
     db.session.expire_all()
     assert org.tag_list == [] and org.region == "测试区"
     with pytest.raises(PermissionDenied):
-        services.set_org_tags(user, org, ["高新技术企业"])
+        organizations.set_org_tags(user, org, ["高新技术企业"])
 
 
 def test_edit_verified_org_name_goes_to_review_and_org_stays_verified(client, login, make):
@@ -305,7 +305,7 @@ def test_update_organization_refuses_non_member(app, make):
     org = make.organization()
     stranger = make.user("enterprise")
     with pytest.raises(PermissionDenied):
-        services.update_organization(stranger, org, {"name": "x", "kind": "enterprise"})
+        organizations.update_organization(stranger, org, {"name": "x", "kind": "enterprise"})
 
 
 def test_org_edit_needs_login(client):

@@ -6,7 +6,7 @@ once see its deals and amounts, edit its profile and strip its verification by c
 import pytest
 from flask import g
 
-from marketplace.accounts import membership, services
+from marketplace.accounts import membership, organizations, services
 from marketplace.extensions import db
 from marketplace.models import JoinRequest, Notification, OrganizationChange, User
 from marketplace.workflow import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -73,7 +73,7 @@ def test_registering_into_a_verified_org_grants_nothing_until_approved(client, w
     db.session.expire_all()
     assert org.verified is True and org.credit_code != credit_code(4242) and org.tag_list == []
     with pytest.raises(PermissionDenied):
-        services.update_organization(intruder, org, _org_form(org, credit_code=credit_code(4242)))
+        organizations.update_organization(intruder, org, _org_form(org, credit_code=credit_code(4242)))
     # Cannot post listings on the organization's behalf, nor apply or enquire.
     assert client.get("/achievements/new").status_code == 403
     assert client.post("/api/v1/achievements", json={"title": "冒名成果", "summary": "简介"},
@@ -205,7 +205,7 @@ def test_identity_edit_of_a_verified_org_waits_for_a_platform_admin(client, worl
 def test_identity_change_rejected_keeps_the_old_identity(client, world):
     org = world.researcher.organization
     old_name = org.name
-    change = services.update_organization(world.researcher, org, _org_form(org, name="冒用的名称"))
+    change = organizations.update_organization(world.researcher, org, _org_form(org, name="冒用的名称"))
     db.session.commit()
     with pytest.raises(ValidationFailed):
         membership.decide_change(world.admin, change, False, "")

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models.accounts import ORG_KINDS, ROLES
 from ..workflow import DomainError
-from . import services
+from . import passwords, services
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -14,7 +14,7 @@ users = AppGroup("users", help="Manage user accounts.")
 @click.argument("email")
 @click.option("--role", required=True, help=f"One of: {', '.join(ROLES)}")
 @click.option("--password", required=True,
-              help=f"At least {services.PASSWORD_MIN} characters, not common, not containing the e-mail's name.")
+              help=f"At least {passwords.PASSWORD_MIN} characters, not common, not containing the e-mail's name.")
 @click.option("--name", default=None, help="Display name (defaults to the part of EMAIL before @).")
 @click.option("--org", "org_name", default=None, help="Organization name; created (verified) if it does not exist.")
 @click.option("--org-kind", default=None, help=f"Kind of a new organization: {', '.join(ORG_KINDS)}")

@@ -8,7 +8,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..limits import db_int
 from ..models.accounts import ORG_KINDS, ORG_TAGS
-from .services import ORG_DESCRIPTION_MAX, PASSWORD_MAX, PASSWORD_MIN
+from .passwords import PASSWORD_MAX, PASSWORD_MIN
+from .services import ORG_DESCRIPTION_MAX
 
 def select_choices(pairs):
     """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import JoinRequest, Organization, OrganizationChange, User
 from ..notifications.services import notify, notify_many
 from ..timeutil import utcnow
-from ..workflow import InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
+from ..workflow import InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed, get_or_404
 
 REASON_MAX = 500
 DECISIONS = {"approve": (("pending",), "approved", "通过"), "reject": (("pending",), "rejected", "驳回")}
@@ -112,10 +112,7 @@ def request_join(user, org):
 
 
 def get_join_request(request_id):
-    join = db.session.get(JoinRequest, request_id)
-    if join is None:
-        raise NotFound("该加入申请不存在")
-    return join
+    return get_or_404(JoinRequest, request_id, "该加入申请不存在")
 
 
 def decide_join(actor, join, approve, reason=None):
@@ -199,10 +196,7 @@ def request_identity_change(actor, org, name, kind, credit_code):
 
 
 def get_change(change_id):
-    change = db.session.get(OrganizationChange, change_id)
-    if change is None:
-        raise NotFound("该变更申请不存在")
-    return change
+    return get_or_404(OrganizationChange, change_id, "该变更申请不存在")
 
 
 def decide_change(actor, change, approve, reason=None):

@@ -1,5 +1,5 @@
 """Membership pages: an org admin's member list and join requests; joining or creating an organization."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db

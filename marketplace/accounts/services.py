@@ -1,4 +1,4 @@
-"""Accounts and organizations: registration, login, passwords, organization profiles, verification.
+"""Accounts: registration, login, passwords, operator accounts (organization profiles: organizations.py).
 
 Every rule about users and organizations lives here; views and the CLI only call these functions.
 Functions take the acting user explicitly and raise DomainError subclasses; the caller commits.
@@ -7,15 +7,14 @@ import re
 
 from ..extensions import db
 from ..models import Achievement, Demand, Organization, User
-from ..models.accounts import ORG_KINDS, ORG_TAGS, ROLES, SELF_REGISTER_ROLES
+from ..models.accounts import ORG_KINDS, ROLES, SELF_REGISTER_ROLES
 from ..models.listings import PUBLIC_STATES
-from ..notifications.services import notify_many
 from ..timeutil import utcnow
 from ..validators import is_valid_credit_code
-from ..workflow import NotFound, PermissionDenied, ValidationFailed
+from ..workflow import PermissionDenied, ValidationFailed, get_or_404
 from . import membership
 from . import throttle, tokens
-from .passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem, verify_password  # noqa: F401
+from .passwords import password_problem, verify_password
 
 NAME_MAX = 100
 ORG_NAME_MAX = 200
@@ -64,7 +63,7 @@ def _check_name(name, errors):
         errors["name"] = f"姓名不能超过 {NAME_MAX} 个字符"
 
 
-def _org_kind_error(role, kind):
+def org_kind_error(role, kind):
     if kind not in ORG_KINDS:
         return f"单位类型无效，可选：{'、'.join(ORG_KINDS)}"
     if kind not in ROLE_ORG_KINDS.get(role, ()):
@@ -77,7 +76,7 @@ def normalize_credit_code(code):
     return (code or "").strip().upper() or None
 
 
-def _check_credit_code(code, errors, org=None):
+def check_credit_code(code, errors, org=None):
     if code is None:
         return
     if not is_valid_credit_code(code):
@@ -88,7 +87,7 @@ def _check_credit_code(code, errors, org=None):
         errors["credit_code"] = "该统一社会信用代码已被其他单位使用"
 
 
-def _check_org_name(name, errors, org=None, key="name"):
+def check_org_name(name, errors, org=None, key="name"):
     if not name:
         errors[key] = "请填写单位名称"
     elif len(name) > ORG_NAME_MAX:
@@ -110,17 +109,11 @@ def find_org_by_name(name):
 
 
 def get_organization(org_id):
-    org = db.session.get(Organization, org_id)
-    if org is None:
-        raise NotFound("该单位不存在")
-    return org
+    return get_or_404(Organization, org_id, "该单位不存在")
 
 
 def get_user(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("该用户不存在")
-    return user
+    return get_or_404(User, user_id, "该用户不存在")
 
 
 def public_listings_of(org):
@@ -201,17 +194,17 @@ def _registration_org(data, role, errors):
         if org is None:
             errors["org_id"] = "所选单位不存在"
         elif role in SELF_REGISTER_ROLES and org.kind not in ROLE_ORG_KINDS[role]:
-            errors["org_id"] = _org_kind_error(role, org.kind)
+            errors["org_id"] = org_kind_error(role, org.kind)
         return org
     org_name = (data.get("org_name") or "").strip()
     kind = (data.get("org_kind") or "").strip()
     credit_code = normalize_credit_code(data.get("credit_code"))
-    _check_org_name(org_name, errors, key="org_name")
+    check_org_name(org_name, errors, key="org_name")
     if role in SELF_REGISTER_ROLES:
-        kind_error = _org_kind_error(role, kind)
+        kind_error = org_kind_error(role, kind)
         if kind_error:
             errors["org_kind"] = kind_error
-    _check_credit_code(credit_code, errors)
+    check_credit_code(credit_code, errors)
     return Organization(name=org_name, kind=kind, credit_code=credit_code, verified=False, tags="")
 
 
@@ -283,85 +276,6 @@ def logout_everywhere(user):
     user.end_sessions()
 
 
-# ---------------------------------------------------------------- organizations
-
-def can_edit_organization(user, org):
-    """Org admins edit their organization's profile; platform admins edit any."""
-    return user.is_authenticated and membership.can_manage_members(user, org)
-
-
-def update_organization(user, org, data):
-    """Edit an organization profile; returns the pending OrganizationChange when the edit needs review.
-
-    Description and region apply at once. A verified organization's legal identity (name, kind,
-    credit code) changes only through a platform admin's review; until then it keeps its old,
-    verified identity. Status tags (高新技术企业, ...) are set by platform admins only (set_org_tags).
-    """
-    if not can_edit_organization(user, org):
-        raise PermissionDenied("只有本单位的单位管理员可以编辑单位资料")
-    if "tags" in data and not membership.is_platform_admin(user):
-        raise PermissionDenied("单位标签由平台管理员认定，不能自行设置")
-    errors = {}
-    name = (data.get("name") or "").strip()
-    kind = (data.get("kind") or "").strip()
-    credit_code = normalize_credit_code(data.get("credit_code"))
-    region = (data.get("region") or "").strip()
-    description = (data.get("description") or "").strip()
-    _check_org_name(name, errors, org=org)
-    kind_error = _org_kind_error(user.role, kind) if kind != org.kind else None
-    if kind_error:
-        errors["kind"] = kind_error
-    _check_credit_code(credit_code, errors, org=org)
-    if len(region) > REGION_MAX:
-        errors["region"] = f"所在地区不能超过 {REGION_MAX} 个字符"
-    if len(description) > ORG_DESCRIPTION_MAX:
-        errors["description"] = f"单位简介不能超过 {ORG_DESCRIPTION_MAX} 个字符（当前 {len(description)} 个）"
-    if "tags" in data:
-        _check_tags(data["tags"], errors)
-    if errors:
-        raise ValidationFailed("单位资料有误，请修改后重试", errors)
-    org.region, org.description = region or None, description or None
-    if "tags" in data:
-        set_org_tags(user, org, data["tags"])
-    identity_changed = (name, kind, credit_code) != (org.name, org.kind, org.credit_code)
-    if identity_changed and org.verified and not membership.is_platform_admin(user):
-        return membership.request_identity_change(user, org, name, kind, credit_code)
-    org.name, org.kind, org.credit_code = name, kind, credit_code
-    return None
-
-
-def _check_tags(tags, errors):
-    bad_tags = [t for t in (tags or []) if t and t not in ORG_TAGS]
-    if bad_tags:
-        errors["tags"] = f"标签无效：{'、'.join(bad_tags)}"
-
-
-def set_org_tags(admin, org, tags):
-    """Status tags assert something the platform checked: only platform admins set them."""
-    if not membership.is_platform_admin(admin):
-        raise PermissionDenied("单位标签由平台管理员认定，不能自行设置")
-    errors = {}
-    _check_tags(tags, errors)
-    if errors:
-        raise ValidationFailed("单位标签有误", errors)
-    org.tags = ",".join(t for t in ORG_TAGS if t in (tags or []))
-    return org
-
-
-def verify_organization(admin, org, verified):
-    """An admin marks an organization verified (its listings may then be approved) or not."""
-    if admin.role != "admin":
-        raise PermissionDenied("只有管理员可以认证单位")
-    verified = bool(verified)
-    if org.verified == verified:
-        return org
-    org.verified = verified
-    org.verified_at = utcnow() if verified else None
-    message = f"您的单位「{org.name}」已通过平台认证" if verified else f"您的单位「{org.name}」的认证已被撤销，请完善资料后联系管理员"
-    notify_many(org.members, "org_verified" if verified else "org_unverified", message, f"/orgs/{org.id}")
-    return org
-
-
 # ---------------------------------------------------------------- operator accounts (CLI, admin)
 
 def create_user(email, role, password, name=None, org_name=None, org_kind=None, org=None):
@@ -382,7 +296,7 @@ def create_user(email, role, password, name=None, org_name=None, org_kind=None, 
     elif org_kind and not org_name:
         errors["org_kind"] = "指定单位类型时需同时指定单位名称"
     if org is not None and role in ROLES and "org_kind" not in errors:
-        kind_error = _org_kind_error(role, org.kind)
+        kind_error = org_kind_error(role, org.kind)
         if kind_error:
             errors["org_kind"] = kind_error
     if errors:

@@ -6,7 +6,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..security import is_safe_next
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
-from . import membership, services, tokens
+from . import membership, organizations, services, tokens
 from .dashboard import sections_for
 from .forms import LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm, attach_errors, select_choices
 
@@ -130,13 +130,13 @@ def org_edit():
     if org is None:
         flash("您尚未加入单位（或加入申请尚在审核中）", "warning")
         return redirect(url_for("accounts.dashboard"))
-    can_edit = services.can_edit_organization(current_user, org)
+    can_edit = organizations.can_edit_organization(current_user, org)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("只有本单位的单位管理员可以编辑单位资料")
     form = OrganizationForm(obj=org)
     if can_edit and form.validate_on_submit():
         try:
-            change = services.update_organization(current_user, org, _org_form_data(form, request.form))
+            change = organizations.update_organization(current_user, org, _org_form_data(form, request.form))
         except ValidationFailed as err:
             for message in attach_errors(form, err.errors):
                 flash(message, "error")

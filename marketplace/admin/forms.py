@@ -3,7 +3,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.forms import int_or_zero, select_choices
-from ..accounts.services import PASSWORD_MAX, PASSWORD_MIN
+from ..accounts.passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..models.accounts import ORG_KINDS, ROLES
 
 

@@ -5,7 +5,7 @@ Every route of this blueprint is admin-only (checked once in before_request).
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..accounts import membership, services as accounts
+from ..accounts import membership, organizations as org_profiles, services as accounts
 from ..accounts.forms import DecisionForm, OrgTagsForm, attach_errors, select_choices
 from ..extensions import db
 from ..limits import page_arg
@@ -125,7 +125,7 @@ def organization_tags(org_id):
     form = OrgTagsForm()
     if form.validate_on_submit():
         try:
-            accounts.set_org_tags(current_user, org, form.tags.data)
+            org_profiles.set_org_tags(current_user, org, form.tags.data)
         except ValidationFailed as err:
             flash(err.message, "error")
         else:
@@ -167,7 +167,7 @@ def _set_verified(org_id, verified):
         flash("表单已过期，请重试", "error")
         return redirect(url_for("admin.organizations"))
     org = accounts.get_organization(org_id)
-    accounts.verify_organization(current_user, org, verified)
+    org_profiles.verify_organization(current_user, org, verified)
     db.session.commit()
     flash(f"已{'认证' if verified else '撤销认证'}：{org.name}", "success")
     target = request.form.get("next")
