@@ -4,6 +4,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 
 from marketplace import tasks
 
@@ -31,3 +32,15 @@ def running_worker(app, log_path):
         finally:
             worker.terminate()
             worker.wait(timeout=60)
+
+
+def wait_until(done, worker, log_path, deadline=120):
+    """Poll `done()` until it is true while the worker process lives; fail with the worker's log otherwise.
+
+    The worker is another process, so there is no event to wait on: the state is read again every 0.1 s
+    and the wait ends the moment it holds. The deadline only bounds a broken run on a loaded machine."""
+    end = time.monotonic() + deadline
+    while not done():
+        assert worker.poll() is None, "the worker exited:\n" + log_path.read_text(errors="replace")
+        assert time.monotonic() < end, f"not done after {deadline}s:\n" + log_path.read_text(errors="replace")
+        time.sleep(0.1)

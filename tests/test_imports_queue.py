@@ -1,7 +1,6 @@
 """The task queue for real: `flask worker` (a Huey consumer in its own process, SqliteHuey storage in a temp
 dir) picks up an upload of /admin/import and runs it — import, index, proposals, push — to the end."""
 import io
-import time
 
 import pytest
 
@@ -12,7 +11,7 @@ from marketplace.models import Achievement, ImportJob, IndexOutbox, Match, Notif
 from . import factories
 from .databases import discard, fresh_uri
 from .matching_support import index_keys, new_demand
-from .queue_support import running_worker
+from .queue_support import running_worker, wait_until
 
 DEADLINE = 120  # seconds: a generous bound for a loaded machine; the loop ends as soon as the job does
 
@@ -32,16 +31,12 @@ def queued_app(tmp_path):
 
 
 def wait_for_job(job_id, worker, log_path):
-    end = time.monotonic() + DEADLINE
-    while time.monotonic() < end:
+    def finished():
         db.session.expire_all()
-        job = db.session.get(ImportJob, job_id)
-        if job.finished:
-            return job
-        assert worker.poll() is None, "the worker exited:\n" + log_path.read_text(errors="replace")
-        time.sleep(0.1)  # polling the job's state, not waiting a fixed time for it
-    raise AssertionError(f"job still {job.status}/{job.phase} after {DEADLINE}s:\n"
-                         + log_path.read_text(errors="replace"))
+        return db.session.get(ImportJob, job_id).finished
+
+    wait_until(finished, worker, log_path, DEADLINE)
+    return db.session.get(ImportJob, job_id)
 
 
 def test_a_real_consumer_imports_an_upload(queued_app, tmp_path):

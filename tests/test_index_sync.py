@@ -2,7 +2,6 @@
 rebuilds, no follow-up work lost after commit."""
 import os
 import threading
-import time
 
 import pytest
 
@@ -13,7 +12,7 @@ from marketplace.matching import index, services
 from marketplace.models import IndexOutbox, Match, Notification
 
 from .matching_support import index_keys, new_achievement, new_demand
-from .queue_support import running_worker
+from .queue_support import running_worker, wait_until
 from .test_imports_queue import DEADLINE, queued_app  # noqa: F401  (a fixture)
 
 CLEAN = {"missing": [], "stale": [], "extra": []}
@@ -175,10 +174,10 @@ def test_a_commit_hands_the_apply_to_the_worker(queued_app, tmp_path):
     assert tasks.huey.pending_count() == 1
     log_path = tmp_path / "worker.log"
     with running_worker(queued_app, log_path) as worker:
-        end = time.monotonic() + DEADLINE
-        while index.pending_count() and time.monotonic() < end:
-            assert worker.poll() is None, log_path.read_text(errors="replace")
+        def applied():
             db.session.rollback()
-            time.sleep(0.1)  # polling the outbox's state, not waiting a fixed time for it
+            return index.pending_count() == 0
+
+        wait_until(applied, worker, log_path, DEADLINE)
     assert index.pending_count() == 0, log_path.read_text(errors="replace")
     assert listing.index_key in index_keys()
