@@ -16,6 +16,7 @@ from .extensions import db
 from .listings import services as listings
 from .models import Achievement, Demand, Organization, User
 from .timeutil import local_today, utcnow
+from .units import ensure_units
 from .validators import patent_check_char, uscc_check_char
 
 
@@ -123,6 +124,7 @@ def _status_summary(model):
 @click.command("seed-demo")
 def seed_demo():
     """Load the demo data (idempotent)."""
+    ensure_units()
     orgs = seed_organizations()
     users, new_users = seed_users()
     new_users += seed_join_requests()

@@ -111,7 +111,7 @@ def test_apply_form_errors_rerender_in_chinese(client, login, make, db):
     login(make.user("researcher"))
     response = client.post(f"/challenges/{challenge.id}/apply", data={"proposal": "方案", "quote": "-5"})
     assert response.status_code == 400
-    assert "报价必须是非负数" in response.get_data(as_text=True)
+    assert "报价必须是非负数且小于 100 亿万元" in response.get_data(as_text=True)
     response = client.post(f"/challenges/{challenge.id}/apply", data={"proposal": "", "quote": ""})
     assert "请填写技术方案" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Application.id))) == 0

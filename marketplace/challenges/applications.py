@@ -1,11 +1,11 @@
 """揭榜申请: apply, edit and withdraw (applicant); shortlist, decline and select (the challenge's owner)."""
-from decimal import Decimal, InvalidOperation
 
 from ..accounts.membership import can_act_for_org, member_org_id, membership_of
 from ..extensions import db
 from ..models import Application
 from ..models.challenges import DECLINE_REASONS
 from ..notifications.services import notify
+from ..parsing import parse_amount
 from ..text import DESCRIPTION_MAX, SUMMARY_MAX, html_to_text, sanitize_html, too_long
 from ..timeutil import utcnow
 from ..workflow import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -13,7 +13,6 @@ from .services import (APPLICATION_MACHINE, CHALLENGE_MACHINE, OPEN_APPLICATION_
                        accepting_applications, application_url, decline_open_applications, ensure_reviewing,
                        is_owner, manage_url)
 
-QUOTE_MAX = Decimal("10000000000")
 AUTO_DECLINE_REASON = "已选定其他团队"
 
 
@@ -37,30 +36,10 @@ def clean_application(data):
     plan = str(data.get("plan") or "").strip()
     if len(plan) > DESCRIPTION_MAX:
         errors["plan"] = f"计划与进度安排不能超过 {DESCRIPTION_MAX} 个字符（当前 {len(plan)} 个）"
-    quote = _quote(data.get("quote"), errors)
+    quote = parse_amount(data.get("quote"), "报价", "quote", errors, allow_zero=True)
     if errors:
         raise ValidationFailed("申请内容有误，请修改后重试", errors)
     return {"proposal": proposal, "team": team, "plan": plan, "quote": quote}
-
-
-def _quote(value, errors):
-    if value is None or str(value).strip() == "":
-        errors["quote"] = "请填写报价（万元）"
-        return None
-    if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, bool) or len(str(value)) > 30:
-        errors["quote"] = "报价必须是数字（万元）"
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        errors["quote"] = "报价必须是数字（万元）"
-        return None
-    if not amount.is_finite() or amount < 0 or amount >= QUOTE_MAX:
-        errors["quote"] = "报价必须是非负数且不超过 100 亿万元"
-        return None
-    return amount.quantize(Decimal("0.01"))
 
 
 # ---------------------------------------------------------------- access

@@ -8,7 +8,7 @@ from ..text import SUMMARY_MAX
 from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
 from .access import require_worker
-from .parsing import parse_choice, parse_text
+from ..parsing import parse_choice, parse_text
 
 # Leads leave the queue through the state-machine helper, so two brokers cannot convert one twice.
 ENQUIRY_MACHINE = StateMachine("enquiry", {"convert": (("open",), "converted", "转为交易"),

@@ -13,7 +13,7 @@ from ..notifications.services import notify_many
 from ..timeutil import utcnow
 from ..workflow import DomainError, InvalidTransition, PermissionDenied, StateMachine, ValidationFailed
 from .access import can_manage, is_admin, require_worker
-from .parsing import parse_amount, parse_choice, parse_date, parse_id, parse_text
+from ..parsing import parse_amount, parse_choice, parse_date, parse_id, parse_text
 from .enquiries import ENQUIRY_MACHINE
 from .queries import OPEN_STAGES, deals_for_user
 

@@ -3,9 +3,9 @@
 Every limit is checked before any costly step (sanitizing, splitting) and refused with a Chinese message
 keyed by field, never cut: DESIGN §6 "Limits"."""
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES, PATENT_TYPES
+from ..parsing import parse_amount
 from ..text import (DESCRIPTION_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text,
                     keywords_error, sanitize_html, split_keywords, split_modes, too_long)
 from ..timeutil import end_of_local_day_utc, local_today, utcnow
@@ -13,25 +13,7 @@ from ..validators import normalize_patent_no
 from ..workflow import ValidationFailed
 
 MODES_INPUT_MAX = 100
-MONEY_TEXT_MAX = 30  # "9,999,999,999.99" and then some: longer is not an amount
 DEADLINE_MAX_YEARS = 5  # a challenge deadline further ahead than this is a typo (9999-12-31)
-
-
-def _decimal(value, label, errors, key):
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)) or len(str(value)) > MONEY_TEXT_MAX:
-        errors[key] = f"{label}必须是数字（万元），例如 \"12.5\""
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        errors[key] = f"{label}必须是数字（万元）"
-        return None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("10000000000"):
-        errors[key] = f"{label}必须是非负数且不超过 100 亿万元"
-        return None
-    return amount.quantize(Decimal("0.01"))
 
 
 def _plain(data, key, label, errors):
@@ -127,7 +109,7 @@ def clean_achievement(data):
         "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
         "type": _choice(data, "type", "成果类型", ACHIEVEMENT_TYPES, errors, default="其他"),
         "maturity": _choice(data, "maturity", "成熟度", MATURITIES, errors),
-        "price": _decimal(data.get("price"), "参考价格", errors, "price"),
+        "price": parse_amount(data.get("price"), "参考价格", "price", errors, required=False, allow_zero=True),
         "keywords": _keywords(data, errors),
     }
     values["modes"] = _modes(data, errors)
@@ -152,12 +134,12 @@ def clean_demand(data):
         "description": _html(data, "description", "需求描述", errors, required=True),
         "indicators": _text(data, "indicators", "技术指标", DESCRIPTION_MAX, errors),
         "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
-        "budget": _decimal(data.get("budget"), "预算", errors, "budget"),
+        "budget": parse_amount(data.get("budget"), "预算", "budget", errors, required=False, allow_zero=True),
         "keywords": _keywords(data, errors),
         "is_challenge": _truthy(data.get("is_challenge")),
         "eligibility": _text(data, "eligibility", "申报条件", SUMMARY_MAX, errors),
     }
-    values["bounty"] = _decimal(data.get("bounty"), "悬赏金额", errors, "bounty")
+    values["bounty"] = parse_amount(data.get("bounty"), "悬赏金额", "bounty", errors, required=False, allow_zero=True)
     values["deadline"] = None
     if values["is_challenge"]:
         if values["bounty"] is None and "bounty" not in errors:

@@ -10,7 +10,7 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES
-from .cleaning import MONEY_TEXT_MAX
+from ..parsing import MONEY_TEXT_MAX
 from ..text import DESCRIPTION_MAX, KEYWORD_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX
 from ..timeutil import to_local
 

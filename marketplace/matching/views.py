@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..forms import EmptyForm
+from ..limits import page_arg
 from ..listings.panels import panel_provider
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES
 from ..security import is_safe_next, role_required
@@ -19,18 +20,11 @@ bp = Blueprint("matching", __name__)
 PANEL_SIZE = 5
 
 
-def _page_arg():
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 500))
-    except ValueError:
-        return 1
-
-
 @bp.route("/search")
 def search():
     q = request.args.get("q", "")[:4000]
     filters = {name: request.args.get(name, "") for name in ("kind", "field", "type", "maturity", "challenge")}
-    result = services.search(q, filters, _page_arg(), current_app.config["PER_PAGE"])
+    result = services.search(q, filters, page_arg(), current_app.config["PER_PAGE"])
     return render_template("matching/search.html", q=q, filters=filters, result=result, fields=FIELDS,
                            types=ACHIEVEMENT_TYPES, maturities=MATURITIES)
 
@@ -74,7 +68,7 @@ def dismiss(match_id):
 @bp.route("/matching/workbench")
 @role_required("broker", "admin")
 def workbench():
-    pagination = services.workbench(_page_arg())
+    pagination = services.workbench(page_arg())
     conversion = [("全部", feedback.conversion()),
                   ("近 30 天", feedback.conversion(since=utcnow() - timedelta(days=30)))]
     return render_template("matching/workbench.html", pagination=pagination, form=EmptyForm(),

@@ -23,6 +23,7 @@ class Organization(db.Model):
     kind = db.Column(db.String(20), nullable=False)
     credit_code = db.Column(db.String(18), unique=True)
     region = db.Column(db.String(100))
+    unit_id = db.Column(db.Integer, db.ForeignKey("unit.id"), index=True)  # the district's 镇街/园区, if inside
     tags = db.Column(db.String(500), default="")  # joined by ","
     description = db.Column(db.Text)
     verified = db.Column(db.Boolean, nullable=False, default=False)
@@ -30,6 +31,7 @@ class Organization(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     members = db.relationship("User", back_populates="organization")
+    unit = db.relationship("Unit")
 
     @property
     def tag_list(self):

@@ -1,25 +1,29 @@
-"""Parsing of the values a deal's stages need: money in 万元, dates, short texts.
+"""The one parser per kind of value that users type: money in 万元, dates, short texts, choices, ids.
 
-Shared by the forms' views and the API, so both refuse the same input the same way.
+Shared by every form's view, the JSON API and the importers, so all refuse the same input the same way, with a
+Chinese message keyed by field in `errors`. Money is always a Decimal with two places, never a float, and a
+value with more places is refused rather than rounded.
 """
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from ..limits import json_id
-from ..timeutil import local_today
+from .limits import json_id
+from .timeutil import local_today
 
 AMOUNT_MAX = Decimal("10000000000")  # 100 亿万元: beyond any real contract, inside Numeric(12, 2)
 CENT = Decimal("0.01")
+MONEY_TEXT_MAX = 30  # "9,999,999,999.99" and then some: longer is not an amount
 EARLIEST_DATE = date(1980, 1, 1)  # before the technology-contract registration system
 
 
-def parse_amount(value, label, key, errors, required=True):
-    """A positive amount in 万元 with at most two decimals, as a Decimal; never a float."""
+def parse_amount(value, label, key, errors, required=True, allow_zero=False):
+    """An amount in 万元 with at most two decimals, as a Decimal; never a float. Positive unless `allow_zero`
+    (a price or budget may be 0 = 面议); an empty optional value is None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             errors[key] = f"请填写{label}（万元）"
         return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)) or len(str(value)) > 30:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)) or len(str(value)) > MONEY_TEXT_MAX:
         errors[key] = f"{label}必须是数字（万元），例如 \"12.50\""
         return None
     try:
@@ -34,7 +38,10 @@ def parse_amount(value, label, key, errors, required=True):
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
         errors[key] = f"{label}最多保留两位小数（单位：万元），请勿填写 {value}"
         return None
-    if amount <= 0 or amount >= AMOUNT_MAX:
+    if allow_zero and (amount < 0 or amount >= AMOUNT_MAX):
+        errors[key] = f"{label}必须是非负数且小于 100 亿万元"
+        return None
+    if not allow_zero and (amount <= 0 or amount >= AMOUNT_MAX):
         errors[key] = f"{label}必须大于 0 且小于 100 亿万元"
         return None
     return amount.quantize(CENT)
