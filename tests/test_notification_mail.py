@@ -135,8 +135,8 @@ def test_mark_all_read_says_how_many(client, login, make):
     for i in range(4):
         _notify(user, message=f"推荐 {i}")
     page = client.post("/notifications/read", follow_redirects=True).get_data(as_text=True)
-    assert "已将 4 条通知标为已读" in page
-    assert "没有未读通知" in client.post("/notifications/read", follow_redirects=True).get_data(as_text=True)
+    assert "已全部标为已读（4 条）" in page
+    assert "已全部标为已读（没有未读通知）" in client.post("/notifications/read", follow_redirects=True).get_data(as_text=True)
 
 
 def test_another_users_notifications_cannot_be_marked_read(client, login, make):

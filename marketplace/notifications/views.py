@@ -40,7 +40,7 @@ def mark_read():
         count = services.mark_read(current_user, _ids(request.form.getlist("id")) if given else None)
         db.session.commit()
         if not given:
-            flash(f"已将 {count} 条通知标为已读" if count else "没有未读通知", "success")
+            flash(f"已全部标为已读（{count} 条）" if count else "已全部标为已读（没有未读通知）", "success")
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("notifications.index"))
 
