@@ -130,7 +130,7 @@ def mail_notification(notification_id):
     return mailing.mail_one(notification_id)
 
 
-@huey.periodic_task(crontab(minute="5"))
+@huey.periodic_task(crontab(minute="3"))
 @_in_app_context
 def send_digests():
     """Hourly: at DIGEST_HOUR (local time), mail each daily-digest user their unread notifications."""
