@@ -15,6 +15,7 @@ import re
 import smtplib
 import ssl
 import uuid
+from datetime import timezone
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -126,10 +127,12 @@ def outbox_message(name):
 
 
 def _date(message):
+    """The message's Date as naive UTC (how every time is kept), or None."""
     try:
-        return parsedate_to_datetime(str(message["Date"])).replace(tzinfo=None)
+        sent = parsedate_to_datetime(str(message["Date"]))
     except (TypeError, ValueError):
         return None
+    return sent.astimezone(timezone.utc).replace(tzinfo=None) if sent.tzinfo else sent
 
 
 def absolute_url(path):

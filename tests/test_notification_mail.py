@@ -145,3 +145,19 @@ def test_another_users_notifications_cannot_be_marked_read(client, login, make):
     login(other)
     client.post("/notifications/read", data={"id": [note.id]})
     assert services.unread_count(owner) == 1
+
+
+def test_every_kind_the_code_sends_has_a_chinese_name():
+    """A notify(..., "kind", ...) added later without a row in kinds.py could not be chosen for e-mail."""
+    import pathlib
+    import re
+
+    from marketplace.notifications.kinds import KIND_LABELS, kind_label
+
+    root = pathlib.Path(__file__).parent.parent / "marketplace"
+    sent = set()
+    for path in root.rglob("*.py"):
+        sent |= set(re.findall(r'notify(?:_many)?\([^,()]+(?:\([^()]*\))?[^,()]*,\s*"([a-z_]+)"', path.read_text()))
+    assert {"match_push", "deal_stage", "join_requested"} <= sent  # the scan finds calls
+    assert sent - set(KIND_LABELS) == set()
+    assert kind_label("something_new") == "其他通知"
