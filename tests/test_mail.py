@@ -47,6 +47,9 @@ def test_a_failed_delivery_is_logged_and_never_breaks_the_caller(app, caplog):
     with caplog.at_level(logging.ERROR):
         mail.send("a@example.com", "主题", "正文")  # immediate mode: runs here, must not raise
     assert any("mail to a@example.com" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records)
+    [retry] = [t for t in tasks.huey.scheduled() if t.name == "send_mail"]  # tried again a minute later
+    assert retry.args == ("a@example.com", "主题", "正文") and retry.retries == tasks.MAIL_RETRIES - 1
+    tasks.huey.flush()
 
 
 def test_the_worker_sends_mail_queued_by_a_request(app, smtp_inbox, tmp_path):

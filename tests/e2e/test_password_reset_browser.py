@@ -38,6 +38,7 @@ def _log_in(page, email, password):
 def test_forgot_password_by_mail_then_log_in_with_the_new_one(page, live_server, make, smtp_inbox):
     user = make.user(email="sun.li@example.com", name="孙丽")
     page.goto("/login")
+    shoot(page, "login")
     page.get_by_role("link", name="忘记密码？").click()
     expect(page.locator("h1")).to_have_text("忘记密码")
     shoot(page, "forgot")
