@@ -53,6 +53,23 @@ class Config:
     THROTTLE_ACCOUNT_LIMIT = 5
     THROTTLE_ADDRESS_LIMIT = 20
     THROTTLE_REGISTER_LIMIT = 10  # registrations attempted per address per window
+    PASSWORD_RESET_MINUTES = 60  # how long a 忘记密码 link works (it also stops once used)
+
+    # Outgoing mail (marketplace/mail.py). No MAIL_SERVER: messages are written to MAIL_DIR (default
+    # instance/mail/) and listed on the admin's 邮件发件箱 page. Sent by the task queue (tasks.send_mail,
+    # 3 retries a minute apart).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False  # STARTTLS after connecting (port 587)
+    MAIL_USE_SSL = False  # implicit TLS (port 465)
+    MAIL_SENDER = "noreply@yizhi.example.cn"
+    MAIL_DIR = None
+    MAIL_TIMEOUT = 30  # seconds per SMTP connection
+    # The public address for links in mails (https://yizhi.example.cn); unset: the request's host.
+    PUBLIC_BASE_URL = None
+    DIGEST_HOUR = 8  # local time (TIMEZONE) of the daily notification digest
 
 
 class TestingConfig(Config):

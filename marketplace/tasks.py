@@ -105,6 +105,40 @@ def apply_index_outbox():
     return applied, settled
 
 
+MAIL_RETRIES, MAIL_RETRY_DELAY = 3, 60
+
+
+@huey.task(retries=MAIL_RETRIES, retry_delay=MAIL_RETRY_DELAY)
+@_in_app_context
+def send_mail(to, subject, text):
+    """Deliver one mail (mail.py); a failure is logged and retried, the last one logged as given up."""
+    from . import mail
+
+    try:
+        return mail.deliver(to, subject, text)
+    except Exception:
+        log.exception("mail to %s (%s) failed", to, subject)
+        raise
+
+
+@huey.task()
+@_in_app_context
+def mail_notification(notification_id):
+    """Right after a commit that created a notification whose kind its user receives by mail at once."""
+    from .notifications import mailing
+
+    return mailing.mail_one(notification_id)
+
+
+@huey.periodic_task(crontab(minute="3"))
+@_in_app_context
+def send_digests():
+    """Hourly: at DIGEST_HOUR (local time), mail each daily-digest user their unread notifications."""
+    from .notifications import mailing
+
+    return mailing.send_due_digests()
+
+
 # ---------------------------------------------------------------- the consumer
 
 @click.command("worker")

@@ -86,6 +86,12 @@ PAGE_CASES = [
     ("POST", "/logout", "/logout", everyone(REDIR)),
     ("GET", "/register", "/register", E(OK, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR)),
     ("POST", "/register", "/register", E(A, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR)),
+    ("GET", "/password/forgot", "/password/forgot", everyone(OK)),
+    # the same answer for every e-mail: back to the login page with "如果该邮箱已注册……"
+    ("POST", "/password/forgot", "/password/forgot", everyone(LOGIN), {"email": "nobody@example.com"}),
+    ("GET", "/password/reset/<token>", "/password/reset/not-a-valid-token", everyone(OK)),
+    ("POST", "/password/reset/<token>", "/password/reset/not-a-valid-token", everyone(OK),
+     {"new_password": "A-new-pass-2026", "confirm": "A-new-pass-2026"}),
     ("GET", "/account/password", "/account/password", only(LOGGED_IN, OK)),
     ("POST", "/account/password", "/account/password", only(LOGGED_IN, A)),
     ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/{token_researcher}/revoke",
@@ -165,6 +171,9 @@ PAGE_CASES = [
     # notifications
     ("GET", "/notifications/", "/notifications/", only(LOGGED_IN, OK)),
     ("POST", "/notifications/read", "/notifications/read", only(LOGGED_IN, A), {"id": "{notification}"}),
+    ("GET", "/notifications/settings", "/notifications/settings", only(LOGGED_IN, OK)),
+    ("POST", "/notifications/settings", "/notifications/settings", only(LOGGED_IN, A),
+     {"frequency": "daily", "kinds": "match_push"}),
 
     # deals
     ("GET", "/deals/", "/deals/", only(WORKERS, OK)),
@@ -260,6 +269,9 @@ PAGE_CASES = [
     ("POST", "/admin/organizations/<int:org_id>/unverify", "/admin/organizations/{org_researcher}/unverify",
      only(ADMIN, A)),
     ("GET", "/admin/users", "/admin/users", only(ADMIN, OK)),
+    ("GET", "/admin/outbox", "/admin/outbox", only(ADMIN, OK)),
+    ("GET", "/admin/outbox/<name>", "/admin/outbox/20260101T000000-00000000000000000000000000000000.eml",
+     only(ADMIN, N)),
     ("POST", "/admin/users/new", "/admin/users/new", only(ADMIN, A),
      {"email": "new-user@example.com", "role": "broker", "password": "Another-pass-123", "name": "新经纪人"}),
     ("POST", "/admin/users/<int:user_id>/deactivate", "/admin/users/{other_researcher}/deactivate", only(ADMIN, A)),

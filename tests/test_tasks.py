@@ -54,6 +54,7 @@ def test_the_periodic_schedule():
 
     assert due(3, 0) == ["apply_index_outbox", "expire_challenges"]
     assert due(3, 5) == ["apply_index_outbox"] and due(3, 7) == []
+    assert due(3, 3) == ["send_digests"]  # hourly; it mails those due at DIGEST_HOUR (notifications/mailing.py)
 
 
 def test_periodic_apply_indexes_leftover_outbox_rows(app, make):

@@ -101,6 +101,16 @@ class PasswordChangeForm(FlaskForm):
                                                     EqualTo("new_password", message="两次输入的密码不一致")])
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("注册邮箱", validators=[DataRequired(message="请填写注册邮箱"), Length(max=200, message="邮箱过长")])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = _password("新密码")
+    confirm = PasswordField("确认新密码", validators=[DataRequired(message="请再次输入新密码"),
+                                                    EqualTo("new_password", message="两次输入的密码不一致")])
+
+
 class OrganizationForm(FlaskForm):
     name = StringField("单位名称", validators=[DataRequired(message="请填写单位名称"), Length(max=200, message="单位名称过长")])
     kind = SelectField("单位类型", choices=select_choices(ORG_KINDS.items()), validate_choice=False)

@@ -142,22 +142,31 @@ def register_user(data):
     data: name, email, password, role, and either org_id (join an existing organization)
     or org_name, org_kind, credit_code (create a new, unverified one).
     """
+    errors, org = _check_registration(data)
+    if errors:
+        raise ValidationFailed("注册信息有误，请修改后重试", errors)
+    user = _new_user(normalize_email(data.get("email")), (data.get("name") or "").strip(), data["role"].strip(),
+                     data.get("password") or "", None)
+    _join_or_found(user, org)
+    return user
+
+
+def registration_problems(data):
+    """Every field error register_user would report for `data`, without creating anything."""
+    return _check_registration(data)[0]
+
+
+def _check_registration(data):
     errors = {}
     role = (data.get("role") or "").strip()
     if role not in SELF_REGISTER_ROLES:
         errors["role"] = "只能注册为科研人员或企业用户"
-    name = (data.get("name") or "").strip()
     email = normalize_email(data.get("email"))
-    password = data.get("password") or ""
-    _check_name(name, errors)
+    _check_name((data.get("name") or "").strip(), errors)
     _check_email(email, errors)
-    _check_password(password, errors, email=email)
+    _check_password(data.get("password") or "", errors, email=email)
     org = _registration_org(data, role, errors)
-    if errors:
-        raise ValidationFailed("注册信息有误，请修改后重试", errors)
-    user = _new_user(email, name, role, password, None)
-    _join_or_found(user, org)
-    return user
+    return errors, org
 
 
 def choose_organization(user, data):

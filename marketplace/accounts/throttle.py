@@ -18,7 +18,7 @@ from ..models import LoginAttempt
 from ..timeutil import utcnow
 from ..workflow import DomainError
 
-LOGIN, REGISTER = "login", "register"
+LOGIN, REGISTER, RESET = "login", "register", "reset"  # RESET: 忘记密码 requests (recovery.py)
 
 
 class TooManyAttempts(DomainError):

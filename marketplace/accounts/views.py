@@ -6,9 +6,10 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..security import is_safe_next
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
-from . import membership, organizations, services, tokens
+from . import membership, organizations, recovery, services, tokens
 from .dashboard import sections_for
-from .forms import LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm, attach_errors, select_choices
+from .forms import (ForgotPasswordForm, LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm,
+                    ResetPasswordForm, attach_errors, select_choices)
 
 bp = Blueprint("accounts", __name__)
 
@@ -61,12 +62,17 @@ def register():
         return redirect(url_for("accounts.dashboard"))
     form = RegisterForm()
     form.org_id.choices = select_choices(org_choices(form.role.data))
-    if form.validate_on_submit():
+    if form.is_submitted():
         try:
             services.check_registration_allowed(request.remote_addr)
+            if not form.validate():
+                # The service's checks too (password policy, credit code, e-mail taken): every field's error at once.
+                raise ValidationFailed("注册信息有误", services.registration_problems(form.service_data()))
             user = services.register_user(form.service_data())
         except ValidationFailed as err:
-            for message in attach_errors(form, err.errors):
+            errors = {key: message for key, message in (err.errors or {}).items()
+                      if not getattr(getattr(form, key, None), "errors", None)}  # no field says it twice
+            for message in attach_errors(form, errors):
                 flash(message, "error")
         except DomainError as err:  # too many registrations from this address
             flash(err.message, "error")
@@ -103,6 +109,46 @@ def change_password():
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/password.html", form=form, tokens=tokens.tokens_of(current_user),
                            revoke_form=EmptyForm())
+
+
+SENT_MESSAGE = "如果该邮箱已注册，重置密码的链接已发送到该邮箱，请在 {minutes} 分钟内查收并打开。"
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link: one answer whether or not the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.request_reset(form.email.data, request.remote_addr)
+        except DomainError as err:  # too many requests for this e-mail or from this address
+            form.email.errors = list(form.email.errors) + [err.message]
+        else:
+            db.session.commit()
+            flash(SENT_MESSAGE.format(minutes=current_app.config["PASSWORD_RESET_MINUTES"]), "info")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        user = recovery.user_for_token(token)
+    except ValidationFailed as err:
+        return render_template("accounts/reset_password.html", form=None, problem=err.message)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(token, form.new_password.data)
+        except ValidationFailed as err:
+            attach_errors(form, err.errors)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash("密码已重置，其他设备上的登录和所有 API 令牌均已失效。请用新密码登录。", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, problem=None, user=user)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -2,11 +2,12 @@
 
 Every route of this blueprint is admin-only (checked once in before_request).
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts import membership, organizations as org_profiles, services as accounts
 from ..accounts.forms import DecisionForm, OrgTagsForm, attach_errors, select_choices
+from .. import mail
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
@@ -250,3 +251,19 @@ def deactivate_user(user_id):
 @bp.route("/admin/users/<int:user_id>/activate", methods=["POST"])
 def activate_user(user_id):
     return _set_active(user_id, True)
+
+
+# ---------------------------------------------------------------- mail outbox (no SMTP server configured)
+
+@bp.route("/admin/outbox")
+def outbox():
+    return render_template("admin/outbox.html", messages=mail.outbox(), smtp=current_app.config.get("MAIL_SERVER"),
+                           folder=mail.mail_dir())
+
+
+@bp.route("/admin/outbox/<name>")
+def outbox_message(name):
+    message = mail.outbox_message(name)
+    if message is None:
+        abort(404)
+    return render_template("admin/outbox_message.html", message=message)

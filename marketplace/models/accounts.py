@@ -110,7 +110,7 @@ class LoginAttempt(db.Model):
     (accounts/throttle.py) so that every worker process sees the same counts."""
 
     id = db.Column(db.Integer, primary_key=True)
-    scope = db.Column(db.String(20), nullable=False)  # "login" (page, API, password change) or "register"
+    scope = db.Column(db.String(20), nullable=False)  # "login" (page, API, password change), "register", "reset"
     account = db.Column(db.String(200), index=True)  # the normalized e-mail tried, if any
     address = db.Column(db.String(64), nullable=False, index=True)  # the client's IP address
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)

@@ -2,6 +2,8 @@
 from ..extensions import db
 from ..models import Notification
 from ..timeutil import utcnow
+from . import mailing
+from .grouping import group_notifications
 
 
 def notify(user, kind, message, url=None):
@@ -10,6 +12,7 @@ def notify(user, kind, message, url=None):
         return None
     note = Notification(user_id=user.id, kind=kind, message=message[:500], url=url)
     db.session.add(note)
+    mailing.after_notify(user, note)  # mailed after the commit, if the user chose this kind by e-mail
     return note
 
 
@@ -33,8 +36,15 @@ def list_for(user, page, per_page=20):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def mark_read(user, notification_id=None):
+def grouped_page(pagination):
+    """The page's notifications grouped by kind and target (grouping.py)."""
+    return group_notifications(pagination.items)
+
+
+def mark_read(user, notification_ids=None):
+    """Mark the user's notifications read: all of them, or those whose ids are given (a group).
+    Returns how many were unread."""
     query = db.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    if notification_id is not None:
-        query = query.where(Notification.id == notification_id)
-    db.session.execute(query.values(read_at=utcnow()))
+    if notification_ids is not None:
+        query = query.where(Notification.id.in_(list(notification_ids)))
+    return db.session.execute(query.values(read_at=utcnow())).rowcount
