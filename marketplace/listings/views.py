@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from .. import workflow
+from ..attachments import pages as attachment_pages
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
@@ -104,7 +105,7 @@ def detail(kind, listing_id):
         "listings/detail.html", kind=kind, info=KIND_INFO[kind], listing=listing, manage=manage,
         history=workflow.history(kind, listing.id) if manage else [], state_labels=STATE_LABELS,
         actions=services.available_actions(listing, current_user),
-        show_details=services.can_see_details(current_user),
+        show_details=services.can_see_details(current_user, listing),
         is_admin=current_user.is_authenticated and current_user.role == "admin",
         panels=panels.collect(listing, current_user), form=EmptyForm())
 
@@ -174,4 +175,5 @@ def edit(kind, listing_id):
             return redirect(url_for(f"listings.{kind}_detail", listing_id=listing.id))
     elif request.method == "GET":
         form.fill_from(listing)
-    return render_template("listings/form.html", kind=kind, info=KIND_INFO[kind], form=form, listing=listing)
+    return render_template("listings/form.html", kind=kind, info=KIND_INFO[kind], form=form, listing=listing,
+                           attachments=attachment_pages.context(current_user, kind, listing))
