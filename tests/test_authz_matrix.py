@@ -471,6 +471,7 @@ def world(tmp_path_factory):
     uri = databases.fresh_uri(base, "matrix")
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "testing",
                       "SQLALCHEMY_DATABASE_URI": uri, "INDEX_DIR": str(base / "index"),
+                      "UPLOAD_DIR": str(base / "uploads"),
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         db.create_all()

@@ -1,6 +1,8 @@
 """What another feature's page passes to templates/_macros/attachments.html: the list, and the upload form
 when the user may add files. Usage in a view: `attachments=pages.context(current_user, "deal", deal)`."""
 from . import services, targets  # noqa: F401  (targets: the built-in registrations)
+from wtforms.fields import SelectChoice
+
 from .forms import UploadForm
 
 
@@ -11,5 +13,5 @@ def context(user, target_type, target):
         return None
     if data["can_upload"]:
         data["form"] = UploadForm()
-        data["form"].kind.choices = list(data["kinds"].items())
+        data["form"].kind.choices = [SelectChoice(value, label) for value, label in data["kinds"].items()]
     return data
