@@ -19,6 +19,7 @@ One database is built per module and copied back before every case, so POST acti
 state into the next case (a file copy on SQLite, a database cloned from a saved one on PostgreSQL).
 """
 import hashlib
+import io
 import shutil
 from datetime import timedelta
 from decimal import Decimal
@@ -29,10 +30,11 @@ from flask import Flask
 
 from marketplace import create_app
 from marketplace.accounts import membership, services as accounts
+from marketplace.attachments import storage
 from marketplace.extensions import db
 from marketplace.matching import index
-from marketplace.models import (ApiToken, Application, Enquiry, ImportJob, Milestone, Notification,
-                                Subscription)
+from marketplace.models import (Achievement, ApiToken, Application, Attachment, Enquiry, ImportJob, Milestone,
+                                Notification, Subscription)
 from marketplace.timeutil import utcnow
 
 from . import databases, factories
@@ -234,6 +236,26 @@ PAGE_CASES = [
     ("GET", "/challenges/admin/<int:demand_id>", "/challenges/admin/{chal_draft}", only(WORKERS, OK)),
     ("GET", "/challenges/admin/<int:demand_id>", "/challenges/admin/{dem_pub}", only(WORKERS, N)),
 
+    # attachments (files on listings, applications, deals): seen by who sees the object's details
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_pub}", E(LOGIN, OK, OK, OK, OK, N, OK)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_draft}", E(LOGIN, OK, N, N, OK, N, N)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_app}", E(LOGIN, OK, OK, N, OK, N, N)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_deal}", E(LOGIN, OK, OK, OK, OK, N, N)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/999999", only(LOGGED_IN, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/achievement/{ach_draft}",
+     E(LOGIN, A, N, N, F, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/achievement/{ach_pub}",
+     E(LOGIN, F, F, F, F, N, F)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/demand/{dem_draft}",
+     E(LOGIN, N, A, N, F, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/application/{application}",
+     E(LOGIN, A, F, N, F, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/deal/{deal}", E(LOGIN, A, A, A, A, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/nonsense/1", only(LOGGED_IN, N)),
+    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_draft}/delete",
+     E(LOGIN, A, N, N, F, N, N)),
+    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_deal}/delete", E(LOGIN, F, F, A, A, N, N)),
+
     # admin area
     ("GET", "/admin/", "/admin/", only(ADMIN, OK)),
     ("GET", "/admin/review", "/admin/review", only(ADMIN, OK)),
@@ -431,10 +453,26 @@ def _build_world():
         "change": membership.request_identity_change(researcher, org_researcher, "矩阵测试大学（更名）", "university",
                                                      None).id,
     }
+    ids.update({
+        "att_pub": _attachment("achievement", ach_pub, researcher), "att_app": _attachment("application", application,
+                                                                                         researcher),
+        "att_draft": _attachment("achievement", db.session.get(Achievement, ids["ach_draft"]), researcher),
+        "att_deal": _attachment("deal", deal, users["broker"])})
     db.session.commit()
     ids.update({role: user.id for role, user in users.items()})
     ids.update({f"session_{role}": user.get_id() for role, user in users.items()})
     return ids
+
+
+def _attachment(target_type, target, uploader):
+    """A stored PDF on target (written straight to the upload dir, as store_attachment would)."""
+    path, size = storage.write_stream(io.BytesIO(b"%PDF-1.4 matrix"), 1024)
+    row = Attachment(target_type=target_type, target_id=target.id, original_name="矩阵.pdf",
+                     stored_name=storage.keep(db.session, path, "pdf"), content_type="application/pdf", size=size,
+                     uploader_id=uploader.id)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
 
 
 def _pending_member(org):

@@ -1,8 +1,8 @@
 """What another feature's page passes to templates/_macros/attachments.html: the list, and the upload form
 when the user may add files. Usage in a view: `attachments=pages.context(current_user, "deal", deal)`."""
-from . import services, targets  # noqa: F401  (targets: the built-in registrations)
 from wtforms.fields import SelectChoice
 
+from . import services, targets  # noqa: F401  (targets: the built-in registrations)
 from .forms import UploadForm
 
 
