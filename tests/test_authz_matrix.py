@@ -33,8 +33,8 @@ from marketplace.accounts import membership, services as accounts
 from marketplace.attachments import storage
 from marketplace.extensions import db
 from marketplace.matching import index
-from marketplace.models import (Achievement, ApiToken, Application, Attachment, Enquiry, ImportJob, Milestone,
-                                Notification, Subscription)
+from marketplace.models import (Achievement, ApiToken, Application, Attachment, Enquiry, ImportJob,
+                                ListingRevision, Milestone, Notification, Subscription)
 from marketplace.timeutil import utcnow
 
 from . import databases, factories
@@ -117,7 +117,9 @@ PAGE_CASES = [
     ("GET", "/achievements/<int:listing_id>", "/achievements/{ach_pending}", E(N, OK, N, N, OK, N, N)),
     ("GET", "/achievements/<int:listing_id>", "/achievements/999999", everyone(N)),
     ("GET", "/achievements/<int:listing_id>/edit", "/achievements/{ach_draft}/edit", E(LOGIN, OK, N, N, F, N, N)),
-    ("GET", "/achievements/<int:listing_id>/edit", "/achievements/{ach_pub}/edit", only((), OK)),
+    ("GET", "/achievements/<int:listing_id>/edit", "/achievements/{ach_pub}/edit", E(LOGIN, OK, F, F, F, F, F)),
+    ("POST", "/achievements/<int:listing_id>/edit", "/achievements/{ach_pub}/edit", E(LOGIN, A, F, F, F, F, F),
+     {**LISTING_FORM, "title": "修改已发布的成果"}),
     ("POST", "/achievements/<int:listing_id>/edit", "/achievements/{ach_draft}/edit", E(LOGIN, A, N, N, F, N, N),
      LISTING_FORM),
     ("POST", "/achievements/<int:listing_id>/<any(submit, withdraw, archive):action>",
@@ -137,7 +139,7 @@ PAGE_CASES = [
     ("GET", "/demands/<int:listing_id>", "/demands/{dem_draft}", E(N, N, OK, N, OK, N, N)),
     ("GET", "/demands/<int:listing_id>", "/demands/{chal_draft}", E(N, N, OK, N, OK, N, N)),
     ("GET", "/demands/<int:listing_id>/edit", "/demands/{dem_draft}/edit", E(LOGIN, N, OK, N, F, N, N)),
-    ("GET", "/demands/<int:listing_id>/edit", "/demands/{dem_pub}/edit", only((), OK)),
+    ("GET", "/demands/<int:listing_id>/edit", "/demands/{dem_pub}/edit", E(LOGIN, F, OK, F, F, F, F)),
     ("POST", "/demands/<int:listing_id>/edit", "/demands/{dem_draft}/edit", E(LOGIN, N, A, N, F, N, N),
      LISTING_FORM),
     ("POST", "/demands/<int:listing_id>/<any(submit, withdraw, archive):action>",
@@ -266,6 +268,11 @@ PAGE_CASES = [
      only(ADMIN, A)),
     ("POST", "/admin/review/<kind>/<int:listing_id>/reject", "/admin/review/demand/{dem_pending}/reject",
      only(ADMIN, A), {"reason": "材料不全"}),
+    ("GET", "/admin/revisions/<int:revision_id>", "/admin/revisions/{revision}", only(ADMIN, OK)),
+    ("GET", "/admin/revisions/<int:revision_id>", "/admin/revisions/999999", only(ADMIN, N)),
+    ("POST", "/admin/revisions/<int:revision_id>/approve", "/admin/revisions/{revision}/approve", only(ADMIN, A)),
+    ("POST", "/admin/revisions/<int:revision_id>/reject", "/admin/revisions/{revision}/reject", only(ADMIN, A),
+     {"reason": "与专利不符"}),
     ("GET", "/admin/organizations", "/admin/organizations", only(ADMIN, OK)),
     ("GET", "/admin/organizations/<int:org_id>", "/admin/organizations/{org_researcher}", only(ADMIN, OK)),
     ("GET", "/admin/organizations/<int:org_id>", "/admin/organizations/999999", only(ADMIN, N)),
@@ -457,7 +464,8 @@ def _build_world():
         "att_pub": _attachment("achievement", ach_pub, researcher), "att_app": _attachment("application", application,
                                                                                          researcher),
         "att_draft": _attachment("achievement", db.session.get(Achievement, ids["ach_draft"]), researcher),
-        "att_deal": _attachment("deal", deal, users["broker"])})
+        "att_deal": _attachment("deal", deal, users["broker"]),
+        "revision": _revision(ach_pub, researcher)})
     db.session.commit()
     ids.update({role: user.id for role, user in users.items()})
     ids.update({f"session_{role}": user.get_id() for role, user in users.items()})
@@ -470,6 +478,14 @@ def _attachment(target_type, target, uploader):
     row = Attachment(target_type=target_type, target_id=target.id, original_name="矩阵.pdf",
                      stored_name=storage.keep(db.session, path, "pdf"), content_type="application/pdf", size=size,
                      uploader_id=uploader.id)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
+def _revision(listing, author):
+    row = ListingRevision(listing_kind=listing.kind, listing_id=listing.id, author_id=author.id, status="pending",
+                          data={**LISTING_FORM, "title": "矩阵修改后的标题"})
     db.session.add(row)
     db.session.flush()
     return row.id

@@ -10,7 +10,7 @@ from ..accounts.forms import DecisionForm, OrgTagsForm, attach_errors, select_ch
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
-from ..listings import services as listings
+from ..listings import revisions, services as listings
 from ..models.accounts import ROLES
 from ..models.listings import CHALLENGE_STATES, LISTING_STATES
 from ..security import role_required
@@ -40,7 +40,8 @@ def index():
 
 @bp.route("/admin/review")
 def review():
-    return render_template("admin/review.html", queue=services.review_queue(), form=ApproveForm())
+    return render_template("admin/review.html", queue=services.review_queue(), form=ApproveForm(),
+                           revision_queue=revisions.pending_revisions())
 
 
 def _render_review_detail(listing, approve_form=None, reject_form=None):
@@ -250,3 +251,6 @@ def deactivate_user(user_id):
 @bp.route("/admin/users/<int:user_id>/activate", methods=["POST"])
 def activate_user(user_id):
     return _set_active(user_id, True)
+
+
+from . import revision_views  # noqa: E402,F401  (revision review routes register on bp)
