@@ -44,7 +44,8 @@ def register_config(app, config):
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
     upload_limit = app.config["ATTACHMENT_MAX_BYTES"] + UPLOAD_FORM_ROOM
-    app.config["BODY_LIMITS"] = {**app.config["BODY_LIMITS"], "attachments.upload": upload_limit}
+    app.config["BODY_LIMITS"] = {**app.config["BODY_LIMITS"], "attachments.upload": upload_limit,
+                                 "api.attachment_upload": upload_limit}
     app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_CONTENT_LENGTH"] or 0, upload_limit)
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start in production with the default secret key: set MARKETPLACE_SECRET_KEY")

@@ -258,3 +258,55 @@ def test_deal_files_for_parties_and_broker_only(make, client, login):
 def test_unknown_target_type_is_404(make, client, login):
     login(make.user("admin"))
     assert upload(client, "nonsense", 1, PDF, "a.pdf", follow=False).status_code == 404
+
+
+# ---------------------------------------------------------------- API
+
+def _token(client, user):
+    from .factories import PASSWORD
+    token = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD}).json["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_api_lists_uploads_and_downloads(make, client):
+    import io
+    owner = make.user("researcher")
+    draft = make.achievement(owner=owner, status="draft")
+    headers = _token(client, owner)
+    created = client.post(f"/api/v1/achievements/{draft.id}/attachments", headers=headers,
+                          data={"kind": "report", "file": (io.BytesIO(XLSX), "数据.xlsx")},
+                          content_type="multipart/form-data")
+    assert created.status_code == 201
+    assert (created.json["name"], created.json["kind"], created.json["content_type"]) == (
+        "数据.xlsx", "report", sniffing.XLSX.content_type)
+    listing = client.get(f"/api/v1/achievements/{draft.id}/attachments", headers=headers).json
+    assert [item["id"] for item in listing["items"]] == [created.json["id"]]
+    download = client.get(created.json["url"], headers=headers)
+    assert download.data == XLSX and download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_api_refuses_disguised_files_and_strangers_with_json_errors(make, client):
+    import io
+    owner = make.user("researcher")
+    draft = make.achievement(owner=owner, status="draft")
+    refused = client.post(f"/api/v1/achievements/{draft.id}/attachments", headers=_token(client, owner),
+                          data={"file": (io.BytesIO(HTML), "a.pdf")}, content_type="multipart/form-data")
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "invalid"
+    assert "不支持的文件类型" in refused.json["error"]["fields"]["file"]
+    stranger = client.get(f"/api/v1/achievements/{draft.id}/attachments", headers=_token(client, make.user("admin")))
+    assert stranger.status_code == 200  # admins see drafts
+    hidden = client.get(f"/api/v1/achievements/{draft.id}/attachments",
+                        headers=_token(client, make.user("researcher")))
+    assert hidden.status_code == 404 and hidden.json["error"]["code"] == "not_found"
+
+
+def test_api_upload_over_the_body_limit_is_413(app, make, client):
+    import io
+    app.config["BODY_LIMITS"] = {**app.config["BODY_LIMITS"], "api.attachment_upload": 4096}
+    owner = make.user("researcher")
+    draft = make.achievement(owner=owner, status="draft")
+    response = client.post(f"/api/v1/achievements/{draft.id}/attachments", headers=_token(client, owner),
+                           data={"file": (io.BytesIO(PDF + b"0" * 10000), "big.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"

@@ -254,9 +254,9 @@ PAGE_CASES = [
      E(LOGIN, A, F, N, F, N, N)),
     ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/deal/{deal}", E(LOGIN, A, A, A, A, N, N)),
     ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/nonsense/1", only(LOGGED_IN, N)),
-    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_draft}/delete",
+    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_draft_del}/delete",
      E(LOGIN, A, N, N, F, N, N)),
-    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_deal}/delete", E(LOGIN, F, F, A, A, N, N)),
+    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_deal_del}/delete", E(LOGIN, F, F, A, A, N, N)),
 
     # admin area
     ("GET", "/admin/", "/admin/", only(ADMIN, OK)),
@@ -370,6 +370,18 @@ API_CASES = [
     ("POST", f"{API}/demands/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
      f"{API}/demands/{{chal_run}}/accept", E(U, F, A, F, F, F, F)),
 
+    # attachments
+    ("GET", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/achievements/{{ach_pub}}/attachments", E(U, OK, OK, OK, OK, N, OK)),
+    ("GET", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/deals/{{deal}}/attachments", E(U, OK, OK, OK, OK, N, N)),
+    ("POST", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/achievements/{{ach_draft}}/attachments", E(U, A, N, N, F, N, N)),
+    ("POST", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/applications/{{application}}/attachments", E(U, A, F, N, F, N, N)),
+    ("GET", f"{API}/attachments/<int:attachment_id>", f"{API}/attachments/{{att_deal}}", E(U, OK, OK, OK, OK, N, N)),
+    ("GET", f"{API}/attachments/<int:attachment_id>", f"{API}/attachments/{{att_draft}}", E(U, OK, N, N, OK, N, N)),
+
     # deals
     ("POST", f"{API}/deals", f"{API}/deals", E(U, F, F, A, A, F, F), {"achievement_id": "{ach_pub}"}),
     ("GET", f"{API}/deals/<int:deal_id>", f"{API}/deals/{{deal}}", E(U, OK, OK, OK, OK, N, N)),
@@ -465,6 +477,9 @@ def _build_world():
                                                                                          researcher),
         "att_draft": _attachment("achievement", db.session.get(Achievement, ids["ach_draft"]), researcher),
         "att_deal": _attachment("deal", deal, users["broker"]),
+        # deleted by the delete cases (the database is restored after each case, the files are not)
+        "att_draft_del": _attachment("achievement", db.session.get(Achievement, ids["ach_draft"]), researcher),
+        "att_deal_del": _attachment("deal", deal, users["broker"]),
         "revision": _revision(ach_pub, researcher)})
     db.session.commit()
     ids.update({role: user.id for role, user in users.items()})

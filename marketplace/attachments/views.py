@@ -1,6 +1,6 @@
 """Upload, download and delete attachments of any registered target (registry.py); the upload form and
 list are shown by the target's own page (templates/_macros/attachments.html)."""
-from flask import Blueprint, abort, flash, redirect, send_file
+from flask import Blueprint, abort, flash, redirect
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -39,13 +39,7 @@ def upload(target_type, target_id):
 @login_required
 def download(attachment_id):
     attachment, path = services.get_for_download(current_user, attachment_id)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=services.download_name(attachment), max_age=0, conditional=False,
-                         etag=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return pages.download_response(attachment, path)
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
