@@ -100,3 +100,24 @@ def test_owner_revises_a_published_achievement_and_admin_approves(page, live_ser
     expect(page.locator("#listing-title")).to_have_text("柔性有机发光器件封装工艺")
     page.goto("/search?q=有机发光")
     expect(page.locator("main")).to_contain_text("柔性有机发光器件封装工艺")
+
+
+def test_broker_uploads_the_contract_on_a_deal_and_a_party_sees_it(page, live_server, make):
+    from .. import deals_support as ds
+    from ..attachment_support import DOCX
+
+    w = ds.world(make)
+    deal = ds.open_deal(w)
+    log_in(page, w.broker.email)
+    page.goto(f"/deals/{deal.id}")
+    panel = page.locator("#attachments")
+    page.select_option("#kind", "contract")
+    page.set_input_files("#file", {"name": "技术转让合同.docx", "mimeType": "application/octet-stream",
+                                   "buffer": DOCX})
+    panel.get_by_role("button", name="上传").click()
+    expect(page.locator(".alert-success")).to_contain_text("已上传附件：技术转让合同.docx")
+    shoot(page, "attachments-deal")
+    log_in(page, w.enterprise.email)
+    page.goto(f"/deals/{deal.id}")
+    expect(page.locator("#attachments .attachment-row")).to_contain_text("技术转让合同.docx")
+    expect(page.locator("#attachments")).to_contain_text("技术合同")
