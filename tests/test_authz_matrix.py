@@ -256,7 +256,8 @@ PAGE_CASES = [
     ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/nonsense/1", only(LOGGED_IN, N)),
     ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_draft_del}/delete",
      E(LOGIN, A, N, N, F, N, N)),
-    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_deal_del}/delete", E(LOGIN, F, F, A, A, N, N)),
+    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_deal_del}/delete",
+     E(LOGIN, F, F, A, A, N, N)),
 
     # admin area
     ("GET", "/admin/", "/admin/", only(ADMIN, OK)),
