@@ -7,6 +7,8 @@ from sqlalchemy import event
 from .config import DEFAULT_SECRET_KEY, Config, ProductionConfig, TestingConfig
 from .headers import trusted_hosts
 
+UPLOAD_FORM_ROOM = 64 * 1024  # an upload's body: the file plus the multipart framing and the form's fields
+
 CONFIGS = {"default": Config, "testing": TestingConfig, "production": ProductionConfig}
 
 
@@ -39,6 +41,12 @@ def register_config(app, config):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "marketplace.db")
     if not app.config.get("INDEX_DIR"):
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
+    upload_limit = app.config["ATTACHMENT_MAX_BYTES"] + UPLOAD_FORM_ROOM
+    app.config["BODY_LIMITS"] = {**app.config["BODY_LIMITS"], "attachments.upload": upload_limit,
+                                 "api.attachment_upload": upload_limit}
+    app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_CONTENT_LENGTH"] or 0, upload_limit)
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start in production with the default secret key: set MARKETPLACE_SECRET_KEY")
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"))
@@ -87,6 +95,7 @@ def register_blueprints(app):
     from .accounts.org_views import bp as org_bp
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .attachments.views import bp as attachments_bp
     from .api import bp as api_bp
     from .challenges.views import bp as challenges_bp
     from .dashboard.views import bp as dashboard_bp
@@ -98,7 +107,7 @@ def register_blueprints(app):
     from .notifications.views import bp as notifications_bp
 
     for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
-               notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp):
+               notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp, attachments_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -26,6 +26,12 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     BODY_LIMITS = {"imports.upload": 10 * 1024 * 1024}
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # a backstop; limits.py sets each request's own limit
+    # Attachments (marketplace/attachments/): files under UPLOAD_DIR (default instance/uploads), each at most
+    # ATTACHMENT_MAX_BYTES, at most ATTACHMENT_MAX_COUNT per object. create_app gives the upload endpoint a
+    # body limit of ATTACHMENT_MAX_BYTES plus room for the form around the file.
+    UPLOAD_DIR = None
+    ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+    ATTACHMENT_MAX_COUNT = 20
     PRODUCTION = False
     TIMEZONE = "Asia/Shanghai"
     # Cookies: not sent on cross-site subrequests or POSTs (Lax), never readable by scripts.

@@ -23,6 +23,7 @@ def app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": uri,
         "INDEX_DIR": str(tmp_path / "index"),
         "MAIL_DIR": str(tmp_path / "mail"),  # no MAIL_SERVER: mails become .eml files here, never in instance/
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt per factory user would slow the suite
     })
     request_started.connect(_forget_cached_user, app)

@@ -19,6 +19,7 @@ One database is built per module and copied back before every case, so POST acti
 state into the next case (a file copy on SQLite, a database cloned from a saved one on PostgreSQL).
 """
 import hashlib
+import io
 import shutil
 from datetime import timedelta
 from decimal import Decimal
@@ -29,10 +30,11 @@ from flask import Flask
 
 from marketplace import create_app
 from marketplace.accounts import membership, services as accounts
+from marketplace.attachments import storage
 from marketplace.extensions import db
 from marketplace.matching import index
-from marketplace.models import (ApiToken, Application, Enquiry, ImportJob, Milestone, Notification,
-                                Subscription)
+from marketplace.models import (Achievement, ApiToken, Application, Attachment, Enquiry, ImportJob,
+                                ListingRevision, Milestone, Notification, Subscription)
 from marketplace.timeutil import utcnow
 
 from . import databases, factories
@@ -121,7 +123,9 @@ PAGE_CASES = [
     ("GET", "/achievements/<int:listing_id>", "/achievements/{ach_pending}", E(N, OK, N, N, OK, N, N)),
     ("GET", "/achievements/<int:listing_id>", "/achievements/999999", everyone(N)),
     ("GET", "/achievements/<int:listing_id>/edit", "/achievements/{ach_draft}/edit", E(LOGIN, OK, N, N, F, N, N)),
-    ("GET", "/achievements/<int:listing_id>/edit", "/achievements/{ach_pub}/edit", only((), OK)),
+    ("GET", "/achievements/<int:listing_id>/edit", "/achievements/{ach_pub}/edit", E(LOGIN, OK, F, F, F, F, F)),
+    ("POST", "/achievements/<int:listing_id>/edit", "/achievements/{ach_pub}/edit", E(LOGIN, A, F, F, F, F, F),
+     {**LISTING_FORM, "title": "修改已发布的成果"}),
     ("POST", "/achievements/<int:listing_id>/edit", "/achievements/{ach_draft}/edit", E(LOGIN, A, N, N, F, N, N),
      LISTING_FORM),
     ("POST", "/achievements/<int:listing_id>/<any(submit, withdraw, archive):action>",
@@ -141,7 +145,7 @@ PAGE_CASES = [
     ("GET", "/demands/<int:listing_id>", "/demands/{dem_draft}", E(N, N, OK, N, OK, N, N)),
     ("GET", "/demands/<int:listing_id>", "/demands/{chal_draft}", E(N, N, OK, N, OK, N, N)),
     ("GET", "/demands/<int:listing_id>/edit", "/demands/{dem_draft}/edit", E(LOGIN, N, OK, N, F, N, N)),
-    ("GET", "/demands/<int:listing_id>/edit", "/demands/{dem_pub}/edit", only((), OK)),
+    ("GET", "/demands/<int:listing_id>/edit", "/demands/{dem_pub}/edit", E(LOGIN, F, OK, F, F, F, F)),
     ("POST", "/demands/<int:listing_id>/edit", "/demands/{dem_draft}/edit", E(LOGIN, N, A, N, F, N, N),
      LISTING_FORM),
     ("POST", "/demands/<int:listing_id>/<any(submit, withdraw, archive):action>",
@@ -243,6 +247,27 @@ PAGE_CASES = [
     ("GET", "/challenges/admin/<int:demand_id>", "/challenges/admin/{chal_draft}", only(WORKERS, OK)),
     ("GET", "/challenges/admin/<int:demand_id>", "/challenges/admin/{dem_pub}", only(WORKERS, N)),
 
+    # attachments (files on listings, applications, deals): seen by who sees the object's details
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_pub}", E(LOGIN, OK, OK, OK, OK, N, OK)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_draft}", E(LOGIN, OK, N, N, OK, N, N)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_app}", E(LOGIN, OK, OK, N, OK, N, N)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/{att_deal}", E(LOGIN, OK, OK, OK, OK, N, N)),
+    ("GET", "/attachments/<int:attachment_id>", "/attachments/999999", only(LOGGED_IN, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/achievement/{ach_draft}",
+     E(LOGIN, A, N, N, F, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/achievement/{ach_pub}",
+     E(LOGIN, F, F, F, F, N, F)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/demand/{dem_draft}",
+     E(LOGIN, N, A, N, F, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/application/{application}",
+     E(LOGIN, A, F, N, F, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/deal/{deal}", E(LOGIN, A, A, A, A, N, N)),
+    ("POST", "/attachments/<target_type>/<int:target_id>", "/attachments/nonsense/1", only(LOGGED_IN, N)),
+    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_draft_del}/delete",
+     E(LOGIN, A, N, N, F, N, N)),
+    ("POST", "/attachments/<int:attachment_id>/delete", "/attachments/{att_deal_del}/delete",
+     E(LOGIN, F, F, A, A, N, N)),
+
     # admin area
     ("GET", "/admin/", "/admin/", only(ADMIN, OK)),
     ("GET", "/admin/review", "/admin/review", only(ADMIN, OK)),
@@ -253,6 +278,11 @@ PAGE_CASES = [
      only(ADMIN, A)),
     ("POST", "/admin/review/<kind>/<int:listing_id>/reject", "/admin/review/demand/{dem_pending}/reject",
      only(ADMIN, A), {"reason": "材料不全"}),
+    ("GET", "/admin/revisions/<int:revision_id>", "/admin/revisions/{revision}", only(ADMIN, OK)),
+    ("GET", "/admin/revisions/<int:revision_id>", "/admin/revisions/999999", only(ADMIN, N)),
+    ("POST", "/admin/revisions/<int:revision_id>/approve", "/admin/revisions/{revision}/approve", only(ADMIN, A)),
+    ("POST", "/admin/revisions/<int:revision_id>/reject", "/admin/revisions/{revision}/reject", only(ADMIN, A),
+     {"reason": "与专利不符"}),
     ("GET", "/admin/organizations", "/admin/organizations", only(ADMIN, OK)),
     ("GET", "/admin/organizations/<int:org_id>", "/admin/organizations/{org_researcher}", only(ADMIN, OK)),
     ("GET", "/admin/organizations/<int:org_id>", "/admin/organizations/999999", only(ADMIN, N)),
@@ -353,6 +383,18 @@ API_CASES = [
     ("POST", f"{API}/demands/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
      f"{API}/demands/{{chal_run}}/accept", E(U, F, A, F, F, F, F)),
 
+    # attachments
+    ("GET", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/achievements/{{ach_pub}}/attachments", E(U, OK, OK, OK, OK, N, OK)),
+    ("GET", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/deals/{{deal}}/attachments", E(U, OK, OK, OK, OK, N, N)),
+    ("POST", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/achievements/{{ach_draft}}/attachments", E(U, A, N, N, F, N, N)),
+    ("POST", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
+     f"{API}/applications/{{application}}/attachments", E(U, A, F, N, F, N, N)),
+    ("GET", f"{API}/attachments/<int:attachment_id>", f"{API}/attachments/{{att_deal}}", E(U, OK, OK, OK, OK, N, N)),
+    ("GET", f"{API}/attachments/<int:attachment_id>", f"{API}/attachments/{{att_draft}}", E(U, OK, N, N, OK, N, N)),
+
     # deals
     ("POST", f"{API}/deals", f"{API}/deals", E(U, F, F, A, A, F, F), {"achievement_id": "{ach_pub}"}),
     ("GET", f"{API}/deals/<int:deal_id>", f"{API}/deals/{{deal}}", E(U, OK, OK, OK, OK, N, N)),
@@ -443,10 +485,38 @@ def _build_world():
         "change": membership.request_identity_change(researcher, org_researcher, "矩阵测试大学（更名）", "university",
                                                      None).id,
     }
+    ids.update({
+        "att_pub": _attachment("achievement", ach_pub, researcher), "att_app": _attachment("application", application,
+                                                                                         researcher),
+        "att_draft": _attachment("achievement", db.session.get(Achievement, ids["ach_draft"]), researcher),
+        "att_deal": _attachment("deal", deal, users["broker"]),
+        # deleted by the delete cases (the database is restored after each case, the files are not)
+        "att_draft_del": _attachment("achievement", db.session.get(Achievement, ids["ach_draft"]), researcher),
+        "att_deal_del": _attachment("deal", deal, users["broker"]),
+        "revision": _revision(ach_pub, researcher)})
     db.session.commit()
     ids.update({role: user.id for role, user in users.items()})
     ids.update({f"session_{role}": user.get_id() for role, user in users.items()})
     return ids
+
+
+def _attachment(target_type, target, uploader):
+    """A stored PDF on target (written straight to the upload dir, as store_attachment would)."""
+    path, size = storage.write_stream(io.BytesIO(b"%PDF-1.4 matrix"), 1024)
+    row = Attachment(target_type=target_type, target_id=target.id, original_name="矩阵.pdf",
+                     stored_name=storage.keep(db.session, path, "pdf"), content_type="application/pdf", size=size,
+                     uploader_id=uploader.id)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
+def _revision(listing, author):
+    row = ListingRevision(listing_kind=listing.kind, listing_id=listing.id, author_id=author.id, status="pending",
+                          data={**LISTING_FORM, "title": "矩阵修改后的标题"})
+    db.session.add(row)
+    db.session.flush()
+    return row.id
 
 
 def _pending_member(org):
@@ -483,6 +553,7 @@ def world(tmp_path_factory):
     uri = databases.fresh_uri(base, "matrix")
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "testing",
                       "SQLALCHEMY_DATABASE_URI": uri, "INDEX_DIR": str(base / "index"),
+                      "UPLOAD_DIR": str(base / "uploads"),
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         db.create_all()

@@ -11,7 +11,7 @@ from .. import mail
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
-from ..listings import services as listings
+from ..listings import revisions, services as listings
 from ..models.accounts import ROLES
 from ..models.listings import CHALLENGE_STATES, LISTING_STATES
 from ..security import role_required
@@ -41,7 +41,8 @@ def index():
 
 @bp.route("/admin/review")
 def review():
-    return render_template("admin/review.html", queue=services.review_queue(), form=ApproveForm())
+    return render_template("admin/review.html", queue=services.review_queue(), form=ApproveForm(),
+                           revision_queue=revisions.pending_revisions())
 
 
 def _render_review_detail(listing, approve_form=None, reject_form=None):
@@ -267,3 +268,6 @@ def outbox_message(name):
     if message is None:
         abort(404)
     return render_template("admin/outbox_message.html", message=message)
+
+
+from . import revision_views  # noqa: E402,F401  (revision review routes register on bp)

@@ -26,7 +26,7 @@ def _for_each_kind(rule, name, methods=("GET",)):
 def listing_json(listing, user, with_history=True):
     """A listing as this user may see it: owner/admin get history and reason, some get details."""
     manage = with_history and services.can_manage(user, listing)
-    return serialize_listing(listing, details=services.can_see_details(user),
+    return serialize_listing(listing, details=services.can_see_details(user, listing),
                              history=history(listing.kind, listing.id) if manage else None)
 
 

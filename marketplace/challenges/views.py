@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
+from ..attachments import pages as attachment_pages
 from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..limits import page_arg
@@ -159,7 +160,8 @@ def application_detail(app_id):
                            form=form, editable=editable, button=EmptyForm(),
                            events=history("application", application.id), application_labels=APPLICATION_STATES,
                            progress_form=ProgressForm(),
-                           is_owner=services.is_owner(current_user, application.demand)), status
+                           is_owner=services.is_owner(current_user, application.demand),
+                           attachments=attachment_pages.context(current_user, "application", application)), status
 
 
 @bp.route("/applications/<int:app_id>/withdraw", methods=["POST"])

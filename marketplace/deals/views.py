@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
+from ..attachments import pages as attachment_pages
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
@@ -155,7 +156,8 @@ def _render_deal(deal, stage_form=None, status=200, **forms):
         assign.broker_id.choices = [("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()]
     return render_template("deals/detail.html", deal=deal, events=history("deal", deal.id),
                            labels=TIMELINE_LABELS, manage=manage, target=target, stage_form=stage_form,
-                           is_open=services.is_open(deal), overdue=queries.is_overdue(deal), **forms), status
+                           is_open=services.is_open(deal), overdue=queries.is_overdue(deal),
+                           attachments=attachment_pages.context(current_user, "deal", deal), **forms), status
 
 
 @bp.route("/deals/<int:deal_id>")

@@ -58,9 +58,18 @@ def can_edit(user, listing):
     return is_owner(user, listing) and listing.status in EDITABLE_STATES
 
 
-def can_see_details(user):
-    """The confidential part of an achievement: logged-in enterprises (approved members), brokers and admins."""
+def can_see_details(user, listing=None):
+    """The confidential part of a listing (an achievement's 非公开详情, attachments): its owner and admins
+    always; logged-in enterprises (approved members) and brokers."""
+    if listing is not None and (is_owner(user, listing) or (user.is_authenticated and user.role == "admin")):
+        return True
     return user.is_authenticated and user.role in ("enterprise", "broker", "admin") and can_act_for_org(user)
+
+
+def can_revise(user, listing):
+    """A published listing is changed through a revision under review (revisions.py); the online version
+    stays as it is until an admin approves."""
+    return is_owner(user, listing) and listing.status == "published"
 
 
 def can_manage(user, listing):
@@ -69,12 +78,12 @@ def can_manage(user, listing):
 
 
 def available_actions(listing, user):
-    """The actions this user may take on the listing now: edit, submit, withdraw, archive."""
+    """The actions this user may take on the listing now: edit (or revise), submit, withdraw, archive."""
     if not can_manage(user, listing):
         return []
     machine = MACHINES[listing.kind]
     owner = is_owner(user, listing)
-    actions = ["edit"] if can_edit(user, listing) else []
+    actions = ["edit"] if can_edit(user, listing) else ["revise"] if can_revise(user, listing) else []
     actions += [name for name in ("submit", "withdraw") if owner and machine.can(listing, name)]
     if machine.can(listing, "archive"):
         actions.append("archive")

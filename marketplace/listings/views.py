@@ -9,12 +9,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from .. import workflow
+from ..attachments import pages as attachment_pages
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
 from ..models.listings import ACHIEVEMENT_TYPES, CHALLENGE_STATES, FIELDS, LISTING_STATES, MATURITIES, MODES
 from ..workflow import InvalidTransition, ValidationFailed
-from . import panels, services
+from . import panels, revisions, services
 from .forms import FORMS
 
 bp = Blueprint("listings", __name__)
@@ -104,7 +105,8 @@ def detail(kind, listing_id):
         "listings/detail.html", kind=kind, info=KIND_INFO[kind], listing=listing, manage=manage,
         history=workflow.history(kind, listing.id) if manage else [], state_labels=STATE_LABELS,
         actions=services.available_actions(listing, current_user),
-        show_details=services.can_see_details(current_user),
+        show_details=services.can_see_details(current_user, listing),
+        pending_revision=revisions.pending_revision(listing) if manage else None,
         is_admin=current_user.is_authenticated and current_user.role == "admin",
         panels=panels.collect(listing, current_user), form=EmptyForm())
 
@@ -166,6 +168,8 @@ def create(kind):
 @login_required
 def edit(kind, listing_id):
     listing = services.get_visible(kind, listing_id, current_user)
+    if services.can_revise(current_user, listing):
+        return _revise(kind, listing)
     if not services.can_edit(current_user, listing):
         abort(403)
     form = FORMS[kind]()
@@ -174,4 +178,30 @@ def edit(kind, listing_id):
             return redirect(url_for(f"listings.{kind}_detail", listing_id=listing.id))
     elif request.method == "GET":
         form.fill_from(listing)
-    return render_template("listings/form.html", kind=kind, info=KIND_INFO[kind], form=form, listing=listing)
+    return render_template("listings/form.html", kind=kind, info=KIND_INFO[kind], form=form, listing=listing,
+                           attachments=attachment_pages.context(current_user, kind, listing))
+
+
+def _revise(kind, listing):
+    """Editing a published listing proposes a revision for review; the online version stays as it is."""
+    form = FORMS[kind]()
+    pending = revisions.pending_revision(listing)
+    if form.validate_on_submit():
+        try:
+            revisions.propose_revision(listing, current_user, form.listing_data())
+        except ValidationFailed as err:
+            db.session.rollback()
+            for message in form.add_errors(err.errors).values():
+                flash(message, "error")
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash("修改已提交审核；审核通过前，公开页面仍显示原内容", "success")
+            return redirect(url_for(f"listings.{kind}_detail", listing_id=listing.id))
+    elif request.method == "GET":
+        form.fill_from(listing)
+        if pending is not None:
+            form.process(data=pending.data)
+    return render_template("listings/form.html", kind=kind, info=KIND_INFO[kind], form=form, listing=listing,
+                           revising=True, pending=pending, rejected=revisions.latest_rejection(listing),
+                           attachments=attachment_pages.context(current_user, kind, listing))

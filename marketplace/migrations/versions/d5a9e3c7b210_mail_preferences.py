@@ -1,7 +1,7 @@
 """e-mail notification preferences (kinds mailed, immediately or as a daily digest)
 
 Revision ID: d5a9e3c7b210
-Revises: c4f2d8a61e09
+Revises: d1a7e3c5b820
 Create Date: 2026-11-28 12:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'd5a9e3c7b210'
-down_revision = 'c4f2d8a61e09'
+down_revision = 'd1a7e3c5b820'
 branch_labels = None
 depends_on = None
 
