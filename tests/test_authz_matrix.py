@@ -266,6 +266,8 @@ PAGE_CASES = [
     ("POST", "/admin/users/<int:user_id>/activate", "/admin/users/{other_researcher}/activate", only(ADMIN, A)),
     ("GET", "/admin/import", "/admin/import", only(ADMIN, OK)),
     ("POST", "/admin/import", "/admin/import", only(ADMIN, A)),
+    ("GET", "/admin/import/template/<any(achievement, demand):kind>.<any(csv, xlsx):fmt>",
+     "/admin/import/template/achievement.xlsx", only(ADMIN, OK)),
     ("GET", "/admin/import/jobs/<int:job_id>", "/admin/import/jobs/{import_job}", only(ADMIN, OK)),
     ("GET", "/admin/import/jobs/<int:job_id>", "/admin/import/jobs/999999", only(ADMIN, N)),
     ("GET", "/admin/import/jobs/<int:job_id>/status", "/admin/import/jobs/{import_job}/status", only(ADMIN, OK)),
