@@ -8,3 +8,4 @@ from .membership import JoinRequest, OrganizationChange  # noqa: F401
 from .matching import IndexOutbox, Match, Subscription  # noqa: F401
 from .notifications import Notification  # noqa: F401
 from .jobs import ImportJob  # noqa: F401
+from .trust import Announcement, DemandResponse, Favourite  # noqa: F401
