@@ -53,11 +53,6 @@ def favourites_of(user):
     return [(f, found[(f.subject_type, f.subject_id)]) for f in rows if (f.subject_type, f.subject_id) in found]
 
 
-def follower_ids(kind, subject_id):
-    return db.session.scalars(db.select(Favourite.user_id).where(Favourite.subject_type == kind,
-                                                                 Favourite.subject_id == subject_id)).all()
-
-
 def _state_label(listing, state):
     if listing.kind == "demand" and listing.is_challenge and state in CHALLENGE_STATES:
         return CHALLENGE_STATES[state]
@@ -70,13 +65,23 @@ def _notify_followers(session, flush_context, instances):
     if not events:
         return
     with session.no_autoflush:
+        # One query for the followers of every listing that changed in this flush (an import publishing
+        # hundreds of listings costs one query, not one per row).
+        keys = {(e.subject_type, e.subject_id) for e in events}
+        rows = session.execute(db.select(Favourite.subject_type, Favourite.subject_id, Favourite.user_id).where(
+            Favourite.subject_type.in_({kind for kind, _ in keys}),
+            Favourite.subject_id.in_({subject_id for _, subject_id in keys}))).all()
+        followers = {}
+        for kind, subject_id, user_id in rows:
+            if (kind, subject_id) in keys:
+                followers.setdefault((kind, subject_id), []).append(user_id)
         for change in events:
-            listing = session.get(MODELS[change.subject_type], change.subject_id)
+            user_ids = [u for u in followers.get((change.subject_type, change.subject_id), []) if u != change.actor_id]
+            listing = session.get(MODELS[change.subject_type], change.subject_id) if user_ids else None
             if listing is None:
                 continue
             label = _state_label(listing, change.to_state)
             message = f"您收藏的{listing.kind_label}《{listing.title}》状态变为「{label}」"[:500]
-            for user_id in follower_ids(change.subject_type, change.subject_id):
-                if user_id != change.actor_id:
-                    session.add(Notification(user_id=user_id, kind="favourite_changed", message=message,
-                                             url=f"/{listing.kind}s/{listing.id}", created_at=utcnow()))
+            for user_id in user_ids:
+                session.add(Notification(user_id=user_id, kind="favourite_changed", message=message,
+                                         url=f"/{listing.kind}s/{listing.id}", created_at=utcnow()))
