@@ -74,6 +74,7 @@ def test_respond_to_a_demand_then_owner_and_broker_see_it(page, live_server, app
     expect(page.locator("main")).to_contain_text(f"响应了您的需求《{w.demand.title}》")
     page.goto(demand_url)
     expect(page.locator(f"#response-{response.id}")).to_contain_text("可提供样品")
+    shoot(page, "demand-responses")
     page.goto(f"/achievements/{w.achievement.id}")
     expect(page.locator("#contact-card")).to_contain_text("0571-88889999")
     page.locator("#favourite-form button").click()
