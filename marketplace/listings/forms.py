@@ -44,7 +44,8 @@ class ListingForm(FlaskForm):
     contact_role = StringField("职务", validators=[_max("联系人职务", 50)], description="如 技术转移中心主任")
     contact_phone = StringField("联系电话", validators=[_max("联系电话", 30)])
     contact_email = StringField("联系邮箱", validators=[_max("联系邮箱", 200)])
-    contact_show = SelectField("展示的联系方式", choices=[SelectChoice(k, v) for k, v in CONTACT_SHOW.items()], validate_choice=False,
+    contact_show = SelectField("展示的联系方式", choices=[SelectChoice(k, v) for k, v in CONTACT_SHOW.items()],
+                               validate_choice=False,
                                description="联系人信息仅对登录用户展示；未填写联系人时展示发布者姓名和账号邮箱")
 
     def fill_contact(self, listing):
