@@ -77,6 +77,14 @@ class Config:
     PUBLIC_BASE_URL = None
     DIGEST_HOUR = 8  # local time (TIMEZONE) of the daily notification digest
 
+    # The operator shown in every page's footer (templates/_footer.html); an empty value is not shown.
+    # Set by MARKETPLACE_OPERATOR_NAME, _PHONE, _EMAIL and MARKETPLACE_ICP_NUMBER (ICP 备案号).
+    OPERATOR_NAME = ""
+    OPERATOR_PHONE = ""
+    OPERATOR_EMAIL = ""
+    ICP_NUMBER = ""
+    HOME_FIGURES_CACHE_SECONDS = 60  # the home page's live figures (main/figures.py); 0: count on every visit
+
 
 class TestingConfig(Config):
     TESTING = True

@@ -16,6 +16,7 @@ from .extensions import db
 from .listings import services as listings
 from .models import Achievement, Demand, Organization, User
 from .timeutil import local_today, utcnow
+from .trust import demo as trust_demo
 from .units import ensure_units
 from .validators import patent_check_char, uscc_check_char
 
@@ -133,6 +134,8 @@ def seed_demo():
     new_demands = seed_listings("demand", DEMANDS, users)
     db.session.commit()  # applies the index outbox, which stores the match proposals
     activity = demo_activity.seed_activity(users)
+    db.session.commit()
+    activity["trust"] = trust_demo.seed_trust(users)  # announcements, contact persons, a demand response
     db.session.commit()
     total = sum((orgs, new_users, new_achievements, new_demands, new_subscriptions, *activity.values()))
     click.echo(f"seed-demo: added {orgs} organizations, {new_users} users, {new_achievements} achievements, "

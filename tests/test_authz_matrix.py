@@ -33,8 +33,8 @@ from marketplace.accounts import membership, services as accounts
 from marketplace.attachments import storage
 from marketplace.extensions import db
 from marketplace.matching import index
-from marketplace.models import (Achievement, ApiToken, Application, Attachment, Enquiry, ImportJob,
-                                ListingRevision, Milestone, Notification, Subscription)
+from marketplace.models import (Achievement, Announcement, ApiToken, Application, Attachment, DemandResponse, Enquiry,
+                                ImportJob, ListingRevision, Milestone, Notification, Subscription)
 from marketplace.timeutil import utcnow
 
 from . import databases, factories
@@ -308,10 +308,37 @@ PAGE_CASES = [
     ("POST", "/admin/users/<int:user_id>/activate", "/admin/users/{other_researcher}/activate", only(ADMIN, A)),
     ("GET", "/admin/import", "/admin/import", only(ADMIN, OK)),
     ("POST", "/admin/import", "/admin/import", only(ADMIN, A)),
+    ("GET", "/admin/import/template/<any(achievement, demand):kind>.<any(csv, xlsx):fmt>",
+     "/admin/import/template/achievement.xlsx", only(ADMIN, OK)),
     ("GET", "/admin/import/jobs/<int:job_id>", "/admin/import/jobs/{import_job}", only(ADMIN, OK)),
     ("GET", "/admin/import/jobs/<int:job_id>", "/admin/import/jobs/999999", only(ADMIN, N)),
     ("GET", "/admin/import/jobs/<int:job_id>/status", "/admin/import/jobs/{import_job}/status", only(ADMIN, OK)),
     ("GET", "/admin/import/jobs/<int:job_id>/status", "/admin/import/jobs/999999/status", only(ADMIN, N)),
+
+    # trust and contact (#11): favourites, 我有相关成果, 成交公示, 通知公告
+    ("POST", "/achievements/<int:listing_id>/favourite", "/achievements/{ach_pub}/favourite", only(LOGGED_IN, A)),
+    ("POST", "/achievements/<int:listing_id>/favourite", "/achievements/{ach_draft}/favourite",
+     only((), OK, others=N)),
+    ("POST", "/demands/<int:listing_id>/favourite", "/demands/{chal}/favourite", only(LOGGED_IN, A)),
+    ("GET", "/demands/<int:demand_id>/respond", "/demands/{dem_pub}/respond", E(LOGIN, OK, F, F, F, OK, F, F)),
+    ("GET", "/demands/<int:demand_id>/respond", "/demands/{chal}/respond", only((), OK)),
+    ("GET", "/demands/<int:demand_id>/respond", "/demands/{dem_draft}/respond", E(LOGIN, N, F, N, F, N, N, N)),
+    ("POST", "/demands/<int:demand_id>/respond", "/demands/{dem_pub}/respond", E(LOGIN, A, F, F, F, A, F, F),
+     {"achievement_id": "", "capability": "团队有十年导热材料研发经验", "message": "希望与贵司交流"}),
+    ("POST", "/deals/responses/<int:response_id>/close", "/deals/responses/{response}/close", only(WORKERS, A)),
+    ("GET", "/deals/public", "/deals/public", everyone(OK)),
+    ("POST", "/deals/<int:deal_id>/public", "/deals/{deal}/public", E(LOGIN, A, A, F, F, N, N, N), {"hidden": "y"}),
+    ("GET", "/announcements", "/announcements", everyone(OK)),
+    ("GET", "/announcements/<int:announcement_id>", "/announcements/{announcement}", everyone(OK)),
+    ("GET", "/announcements/<int:announcement_id>", "/announcements/999999", everyone(N)),
+    ("GET", "/admin/announcements", "/admin/announcements", only(ADMIN, OK)),
+    ("POST", "/admin/announcements", "/admin/announcements", only(ADMIN, A), {"title": "公告", "body": "正文"}),
+    ("GET", "/admin/announcements/<int:announcement_id>/edit", "/admin/announcements/{announcement}/edit",
+     only(ADMIN, OK)),
+    ("POST", "/admin/announcements/<int:announcement_id>/edit", "/admin/announcements/{announcement}/edit",
+     only(ADMIN, A), {"title": "公告（修订）", "body": "正文"}),
+    ("POST", "/admin/announcements/<int:announcement_id>/delete", "/admin/announcements/{announcement}/delete",
+     only(ADMIN, A)),
 ]
 
 # API: the visitor sends no token; every other role sends its own Bearer token and no session cookie.
@@ -457,7 +484,11 @@ def _build_world():
                            report={"kind": "achievement", "total": 1, "created": 0, "published": False,
                                    "new_organizations": [], "errors": [{"row": 2, "column": "成果简介 / summary",
                                                                         "message": "请填写成果简介"}]})
-    db.session.add_all([application, winner, milestone, enquiry, notification, subscription, import_job])
+    response = DemandResponse(demand_id=dem_pub.id, user_id=researcher.id, organization_id=org_researcher.id,
+                              achievement_id=ach_pub.id, message="我们有相关成果", status="open")
+    announcement = Announcement(title="平台上线公告", body="欢迎使用", published_on=(utcnow() - timedelta(days=1)).date())
+    db.session.add_all([application, winner, milestone, enquiry, notification, subscription, import_job, response,
+                        announcement])
     db.session.commit()
 
     from marketplace.deals import services as deals
@@ -478,7 +509,7 @@ def _build_world():
         "chal_draft": factories.demand(owner=enterprise, challenge=True, status="draft").id,
         "application": application.id, "milestone": milestone.id, "match": match.id, "enquiry": enquiry.id,
         "notification": notification.id, "subscription": subscription.id, "deal": deal.id,
-        "import_job": import_job.id,
+        "import_job": import_job.id, "response": response.id, "announcement": announcement.id,
         "researcher_email": researcher.email, "PASSWORD": factories.PASSWORD,
         "token_researcher": tokens["researcher"].id,
         "join": membership.pending_request_of(users["pending_member"]).id,

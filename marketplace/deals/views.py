@@ -13,8 +13,10 @@ from ..models import Achievement, Enquiry, Match
 from ..models.deals import DEAL_STAGES
 from ..models.listings import FIELDS
 from ..security import role_required
+from ..trust import responses as demand_responses
 from ..workflow import DomainError, InvalidTransition, ValidationFailed, history
-from . import enquiries, queries, services
+from ..trust.forms import OptoutForm
+from . import enquiries, public, queries, services
 from .access import can_manage, can_view, get_manageable, get_visible, is_admin
 from .forms import (STAGE_FORMS, AssignForm, EnquiryForm, NewDealForm, NextStepForm, NoteForm, TerminateForm)
 
@@ -54,7 +56,8 @@ def board():
 def leads():
     page = page_arg()
     return render_template("deals/leads.html", enquiries=queries.open_enquiries(),
-                           matches=queries.proposed_matches(page), form=EmptyForm())
+                           matches=queries.proposed_matches(page), form=EmptyForm(),
+                           responses=demand_responses.open_responses())
 
 
 @bp.route("/deals/enquiries/<int:enquiry_id>/close", methods=["POST"])
@@ -113,6 +116,9 @@ def new():
             return _show_existing(services.DealExists(found), match, enquiry)
     form = NewDealForm()
     _fill_new_deal_choices(form, match, enquiry)
+    if request.method == "GET" and match is None and enquiry is None:  # 立项 from a demand response
+        form.achievement_id.data = request.args.get("achievement_id", "")
+        form.buyer_org_id.data = request.args.get("buyer_org_id", "")
     errors = []
     if request.method == "POST" and form.validate_on_submit():
         data = {"match_id": match.id if match else None, "enquiry_id": enquiry.id if enquiry else None,
@@ -154,7 +160,11 @@ def _render_deal(deal, stage_form=None, status=200, **forms):
     if is_admin(current_user):
         assign = forms.setdefault("assign_form", AssignForm(data={"broker_id": str(deal.broker_id or "")}))
         assign.broker_id.choices = [("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()]
+    sides = public.sides_of(current_user, deal)
+    if sides:
+        forms.setdefault("optout_form", OptoutForm(data={"hidden": public.opted_out(current_user, deal)}))
     return render_template("deals/detail.html", deal=deal, events=history("deal", deal.id),
+                           publicly_listed=public.is_listed(deal),
                            labels=TIMELINE_LABELS, manage=manage, target=target, stage_form=stage_form,
                            is_open=services.is_open(deal), overdue=queries.is_overdue(deal),
                            attachments=attachment_pages.context(current_user, "deal", deal), **forms), status

@@ -6,7 +6,9 @@ link; with JavaScript (static/js/imports.js) it polls the JSON status URL until 
 """
 import logging
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import tasks
@@ -14,7 +16,7 @@ from ..extensions import db
 from ..models import ImportJob
 from ..security import role_required
 from ..workflow import DomainError
-from . import jobs
+from . import jobs, samples
 from .forms import ImportForm
 from .readers import ACHIEVEMENT_COLUMNS, DEMAND_COLUMNS
 
@@ -71,3 +73,13 @@ def job_page(job_id):
 def job_status(job_id):
     job = _job_or_404(job_id)
     return {"job": jobs.job_state(job)}, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/admin/import/template/<any(achievement, demand):kind>.<any(csv, xlsx):fmt>")
+@role_required("admin")
+def template(kind, fmt):
+    """The import template: DESIGN §6's Chinese headers and one example row (imports/samples.py)."""
+    filename = f"{samples.FILENAMES[kind]}.{fmt}"
+    return Response(samples.template_bytes(kind, fmt), mimetype=samples.MIMETYPES[fmt], headers={
+        "Content-Disposition": f"attachment; filename={kind}-template.{fmt}; filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "no-store"})

@@ -11,6 +11,7 @@ from ..text import (DESCRIPTION_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_M
 from ..timeutil import end_of_local_day_utc, local_today, utcnow
 from ..validators import normalize_patent_no
 from ..workflow import ValidationFailed
+from .contact import clean_contact
 
 MODES_INPUT_MAX = 100
 DEADLINE_MAX_YEARS = 5  # a challenge deadline further ahead than this is a typo (9999-12-31)
@@ -122,6 +123,7 @@ def clean_achievement(data):
     elif len(patent_no) > 40:
         errors["patent_no"] = "登记号不能超过 40 个字符"
     values["patent_no"] = patent_no or None
+    values.update(clean_contact(data, errors))
     if errors:
         raise ValidationFailed("提交的内容有误，请修改后重试", errors)
     return values
@@ -153,6 +155,7 @@ def clean_demand(data):
             values["deadline"] = end_of_local_day_utc(deadline)
             if values["deadline"] <= utcnow():
                 errors["deadline"] = "截止日期必须晚于今天"
+    values.update(clean_contact(data, errors))
     if errors:
         raise ValidationFailed("提交的内容有误，请修改后重试", errors)
     return values

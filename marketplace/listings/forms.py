@@ -9,7 +9,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES
+from ..models.listings import ACHIEVEMENT_TYPES, CONTACT_SHOW, FIELDS, MATURITIES, MODES
 from ..parsing import MONEY_TEXT_MAX
 from ..text import DESCRIPTION_MAX, KEYWORD_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX
 from ..timeutil import to_local
@@ -39,6 +39,19 @@ class ListingForm(FlaskForm):
 
     # Names of the form's own fields that are not listing data.
     CONTROL_FIELDS = ("csrf_token", "save", "save_and_submit")
+
+    contact_name = StringField("联系人", validators=[_max("联系人", 50)])
+    contact_role = StringField("职务", validators=[_max("联系人职务", 50)], description="如 技术转移中心主任")
+    contact_phone = StringField("联系电话", validators=[_max("联系电话", 30)])
+    contact_email = StringField("联系邮箱", validators=[_max("联系邮箱", 200)])
+    contact_show = SelectField("展示的联系方式", choices=[SelectChoice(k, v) for k, v in CONTACT_SHOW.items()],
+                               validate_choice=False,
+                               description="联系人信息仅对登录用户展示；未填写联系人时展示发布者姓名和账号邮箱")
+
+    def fill_contact(self, listing):
+        for name in ("contact_name", "contact_role", "contact_phone", "contact_email"):
+            getattr(self, name).data = getattr(listing, name) or ""
+        self.contact_show.data = listing.contact_show or "both"
 
     def listing_data(self):
         """The typed values as a dict keyed like DESIGN §6, for services.clean_*."""
@@ -80,6 +93,7 @@ class AchievementForm(ListingForm):
         self.modes.data = listing.mode_list
         self.price.data = "" if listing.price is None else str(listing.price)
         self.keywords.data = "、".join(listing.keyword_list)
+        self.fill_contact(listing)
 
 
 class DemandForm(ListingForm):
@@ -105,6 +119,7 @@ class DemandForm(ListingForm):
         self.bounty.data = "" if listing.bounty is None else str(listing.bounty)
         self.deadline.data = to_local(listing.deadline).strftime("%Y-%m-%d") if listing.deadline else ""
         self.keywords.data = "、".join(listing.keyword_list)
+        self.fill_contact(listing)
 
 
 FORMS = {"achievement": AchievementForm, "demand": DemandForm}

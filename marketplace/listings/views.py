@@ -15,7 +15,8 @@ from ..limits import page_arg
 from ..forms import EmptyForm
 from ..models.listings import ACHIEVEMENT_TYPES, CHALLENGE_STATES, FIELDS, LISTING_STATES, MATURITIES, MODES
 from ..workflow import InvalidTransition, ValidationFailed
-from . import panels, revisions, services
+from ..trust import favourites
+from . import contact, panels, revisions, services
 from .forms import FORMS
 
 bp = Blueprint("listings", __name__)
@@ -101,6 +102,9 @@ def list_listings(kind):
 def detail(kind, listing_id):
     listing = services.get_visible(kind, listing_id, current_user)
     manage = services.can_manage(current_user, listing)
+    if listing.is_public and not _is_bot():
+        contact.count_view(listing, current_user)
+        db.session.commit()
     return render_template(
         "listings/detail.html", kind=kind, info=KIND_INFO[kind], listing=listing, manage=manage,
         history=workflow.history(kind, listing.id) if manage else [], state_labels=STATE_LABELS,
@@ -108,7 +112,17 @@ def detail(kind, listing_id):
         show_details=services.can_see_details(current_user, listing),
         pending_revision=revisions.pending_revision(listing) if manage else None,
         is_admin=current_user.is_authenticated and current_user.role == "admin",
-        panels=panels.collect(listing, current_user), form=EmptyForm())
+        panels=panels.collect(listing, current_user), form=EmptyForm(),
+        contact=contact.contact_of(listing) if current_user.is_authenticated else None,
+        favourite=favourites.is_favourite(current_user, kind, listing.id))
+
+
+BOT_MARKERS = ("bot", "spider", "crawl", "slurp")
+
+
+def _is_bot():
+    agent = (request.user_agent.string or "").lower()
+    return any(marker in agent for marker in BOT_MARKERS)
 
 
 @_for_each_kind("/{kinds}/<int:listing_id>/<any(submit, withdraw, archive):action>", "action", methods=["POST"])

@@ -5,6 +5,7 @@ from sqlalchemy import text
 from ..extensions import db
 from ..listings import services as listings
 from ..matching import index
+from .figures import home_figures
 
 bp = Blueprint("main", __name__)
 
@@ -13,8 +14,11 @@ bp = Blueprint("main", __name__)
 def home():
     from ..challenges.services import open_challenges
 
+    from ..trust.announcements import latest
+
     return render_template("main/home.html", achievements=listings.newest("achievement"),
-                           demands=listings.newest("demand"), challenges=open_challenges(limit=6))
+                           demands=listings.newest("demand"), challenges=open_challenges(limit=6),
+                           figures=home_figures(), announcements=latest(5))
 
 
 @bp.route("/favicon.ico")

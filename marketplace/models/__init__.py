@@ -11,3 +11,4 @@ from .jobs import ImportJob  # noqa: F401
 from .units import Unit  # noqa: F401
 from .attachments import Attachment  # noqa: F401
 from .revisions import ListingRevision  # noqa: F401
+from .trust import Announcement, DemandResponse, Favourite  # noqa: F401

@@ -52,7 +52,7 @@ class Deal(db.Model):
     amount = db.Column(db.Numeric(12, 2))  # 万元
     signed_on = db.Column(db.Date)
     registration_no = db.Column(db.String(60))
-    registered_on = db.Column(db.Date)
+    registered_on = db.Column(db.Date, index=True)
     delivery_note = db.Column(db.Text)
     outcome_note = db.Column(db.Text)
     terminate_reason = db.Column(db.Text)
@@ -60,6 +60,9 @@ class Deal(db.Model):
     next_step_on = db.Column(db.Date)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     stage_changed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # 成交公示 (deals/public.py): either side may keep the registered deal off the public page.
+    public_optout_supplier = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    public_optout_buyer = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
 
     achievement = db.relationship("Achievement")
     demand = db.relationship("Demand")

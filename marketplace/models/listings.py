@@ -31,6 +31,7 @@ CHALLENGE_STATES = {
 # States in which a listing is visible to the public.
 PUBLIC_STATES = ("published", "reviewing", "awarded", "in_progress", "completed", "unclaimed", "failed")
 # Every other state (the complement of PUBLIC_STATES): a NOT IN over these lets an index serve the order.
+CONTACT_SHOW = {"both": "电话和邮箱", "phone": "仅电话", "email": "仅邮箱"}
 HIDDEN_STATES = tuple(s for s in {**LISTING_STATES, **CHALLENGE_STATES} if s not in PUBLIC_STATES)
 
 
@@ -44,6 +45,14 @@ class ListingMixin:
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     published_at = db.Column(db.DateTime, index=True)
+    # The contact person shown to logged-in users (listings/contact.py), and which of phone / e-mail to show.
+    contact_name = db.Column(db.String(50))
+    contact_role = db.Column(db.String(50))
+    contact_phone = db.Column(db.String(30))
+    contact_email = db.Column(db.String(200))
+    contact_show = db.Column(db.String(10), nullable=False, default="both", server_default="both")
+    # Detail-page views by anyone but the owner: one UPDATE per view (listings/contact.py count_view).
+    view_count = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     @declared_attr
     def owner_id(cls):
