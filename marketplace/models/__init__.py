@@ -9,3 +9,4 @@ from .matching import IndexOutbox, Match, Subscription  # noqa: F401
 from .notifications import Notification  # noqa: F401
 from .jobs import ImportJob  # noqa: F401
 from .units import Unit  # noqa: F401
+from .monitoring import Indicator, IndicatorTarget, ReportedValue, Snapshot, SnapshotValue  # noqa: F401
