@@ -23,7 +23,7 @@ AFTER_Q1 = datetime(2026, 4, 2, 1, 0)  # UTC, after 2026Q1 ended in Beijing time
 def district(app, make):
     """Two units with enterprises; 仓前街道: 3 achievements in Q1, 2 buyers' deals (suppressed);
     未来科技城: 1 achievement, 3 buyers' deals. Indicators: achievements (w 40), contract amount (w 30),
-    reported R&D (w 30); targets for 2026."""
+    reported R&D (w 30, prorated); targets for 2026."""
     ensure_units()
     cq, wl = unit_by_name("仓前街道"), unit_by_name("未来科技城")
     orgs = {name: make.organization(name=name, unit_id=unit.id) for name, unit in
@@ -39,11 +39,11 @@ def district(app, make):
         db.session.add(Deal(title="合同", stage="contract_signed", buyer_org_id=orgs[buyer].id, amount=D(amount),
                             signed_on=date(2026, 3, 10)))
     achievements = Indicator(name="成果发布数", source="computed", key="achievements_listed", measure="项",
-                             direction="higher", weight=D(40), cap_percent=120, sort_order=0)
+                             direction="higher", weight=D(40), cap_percent=120, sort_order=0, prorate=False)
     amount = Indicator(name="技术合同成交额", source="computed", key="contract_amount", measure="万元",
-                       direction="higher", weight=D(30), cap_percent=120, sort_order=1)
+                       direction="higher", weight=D(30), cap_percent=120, sort_order=1, prorate=False)
     rnd = Indicator(name="研发经费投入", source="reported", measure="万元", direction="higher", weight=D(30),
-                    cap_percent=120, sort_order=2)
+                    cap_percent=120, sort_order=2, prorate=True)  # Q1: 序时目标 = 1000 × 3 ÷ 12 = 250
     db.session.add_all([achievements, amount, rnd])
     db.session.flush()
     for indicator, target in ((achievements, "4"), (amount, "100"), (rnd, "1000")):
@@ -79,10 +79,12 @@ def test_snapshot_freezes_computed_and_reported_figures(district, make):
     assert wcells["成果发布数"]["value"] == D("1.00")  # the April one is outside the period
     assert wcells["技术合同成交额"]["value"] == D("60.00") and not wcells["技术合同成交额"]["suppressed"]
     assert wcells["研发经费投入"]["value"] == D("900.00")
-    # 仓前: 40×75/100 + 30×120/100 (150 % capped) + 30×50/100 = 30 + 36 + 15 = 81.00
-    # 未来: 40×25/100 + 30×60/100 + 30×90/100 = 10 + 18 + 27 = 55.00
-    assert (cq["total"], cq["rank"], wl["total"], wl["rank"]) == (D("81.00"), 1, D("55.00"), 2)
-    before = [(v.unit_id, v.indicator_id, v.value, v.target) for v in snapshot.values]
+    assert (cells["研发经费投入"]["target"], cells["研发经费投入"]["yearly_target"]) == (D("250.00"), D("1000.00"))
+    assert wcells["研发经费投入"]["completion"] == D("360.0")
+    # 仓前: 40×75/100 + 30×120/100 (150 % capped) + 30×120/100 (500 of 250 = 200 %, capped) = 30 + 36 + 36 = 102.00
+    # 未来: 40×25/100 + 30×60/100 + 30×120/100 (900 of 250, capped) = 10 + 18 + 36 = 64.00
+    assert (cq["total"], cq["rank"], wl["total"], wl["rank"]) == (D("102.00"), 1, D("64.00"), 2)
+    before = [(v.unit_id, v.indicator_id, v.value, v.target, v.yearly_target) for v in snapshot.values]
 
     # Later edits: more data, new targets, a corrected reported figure, a renamed indicator.
     _achievement(make, district["owner"], "迟到的成果", datetime(2026, 2, 20))
@@ -93,8 +95,8 @@ def test_snapshot_freezes_computed_and_reported_figures(district, make):
     db.session.commit()
     db.session.expire_all()
     again = snapshots.report(snapshots.get_snapshot("2026Q1"))
-    assert [(v.unit_id, v.indicator_id, v.value, v.target) for v in again["snapshot"].values] == before
-    assert _cells(again, "仓前街道")[0]["total"] == D("81.00")
+    assert [(v.unit_id, v.indicator_id, v.value, v.target, v.yearly_target) for v in again["snapshot"].values] == before
+    assert _cells(again, "仓前街道")[0]["total"] == D("102.00")
     assert "研发经费投入" in _cells(again, "仓前街道")[1]
     with pytest.raises(snapshots.SnapshotExists):
         snapshots.take("2026Q1")  # a final snapshot is never rewritten
@@ -184,7 +186,7 @@ def test_pages_exports_and_liaison_limits(district, make, client, login):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "创新高分报表 2026年第1季度" and rows[2][:3] == ["排名", "单位", "总分"]
-    assert rows[3][:3] == [1, "仓前街道", "81"] and "不足3家，不公开" in rows[3]
+    assert rows[3][:3] == [1, "仓前街道", "102"] and "不足3家，不公开" in rows[3]
     pdf = client.get("/monitoring/reports/2026Q1.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(pdf.data))

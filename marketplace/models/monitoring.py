@@ -23,6 +23,9 @@ class Indicator(db.Model):
     direction = db.Column(db.String(10), nullable=False, default="higher")
     weight = db.Column(db.Numeric(6, 2), nullable=False, default=10)
     cap_percent = db.Column(db.Integer, nullable=False, default=120, server_default="120")
+    # 按序时进度: a period is measured against the yearly target × the months elapsed ÷ 12 (flows that add up
+    # over the year); off for stocks and rates (a count at the period's end, a percentage): the full target.
+    prorate = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
     sort_order = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     active = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
 
@@ -96,7 +99,8 @@ class SnapshotValue(db.Model):
     weight = db.Column(db.Numeric(6, 2), nullable=False)
     cap_percent = db.Column(db.Integer, nullable=False)
     value = db.Column(db.Numeric(14, 2))  # NULL: not reported
-    target = db.Column(db.Numeric(14, 2))  # NULL: no target set for the year
+    target = db.Column(db.Numeric(14, 2))  # the period's target (序时目标 when prorated); NULL: no target
+    yearly_target = db.Column(db.Numeric(14, 2))
     enterprises = db.Column(db.Integer)  # how many enterprises' private figures make up the value (NULL: public)
 
     snapshot = db.relationship("Snapshot", back_populates="values")

@@ -114,7 +114,7 @@ def indicators():
         except ValidationFailed as err:
             db.session.rollback()
             return _indicator_page(errors=err.errors, data=request.form, status=400)
-    return _indicator_page(data={"weight": "10", "cap_percent": "120", "direction": "higher"})
+    return _indicator_page(data={"weight": "10", "cap_percent": "120", "direction": "higher", "prorate": True})
 
 
 @bp.route("/monitoring/admin/indicators/<int:indicator_id>", methods=["GET", "POST"])
@@ -136,7 +136,7 @@ def indicator_edit(indicator_id):
             return _indicator_page(indicator, err.errors, request.form, year, 400)
     data = {"name": indicator.name, "source": indicator.source, "key": indicator.key or "",
             "measure": indicator.measure, "direction": indicator.direction, "weight": indicator.weight,
-            "cap_percent": indicator.cap_percent, "sort_order": indicator.sort_order, "active": indicator.active}
+            "cap_percent": indicator.cap_percent, "prorate": indicator.prorate, "sort_order": indicator.sort_order, "active": indicator.active}
     return _indicator_page(indicator, data=data, year=year)
 
 

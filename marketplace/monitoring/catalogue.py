@@ -132,6 +132,7 @@ def save_indicator(data, indicator=None):
     indicator = indicator or Indicator()
     indicator.name, indicator.source, indicator.key, indicator.measure = name, source, key, measure
     indicator.direction, indicator.weight, indicator.cap_percent, indicator.sort_order = direction, weight, cap, order
+    indicator.prorate = bool(data.get("prorate"))
     indicator.active = bool(data.get("active")) if indicator.id else True
     db.session.add(indicator)
     db.session.flush()

@@ -25,9 +25,9 @@ def tile_map(units):
     return {"width": width, "height": height, "tiles": tiles, "unplaced": unplaced}
 
 
-def rank_chart(points, width=640, height=260):
+def rank_chart(points, width=480, height=240):
     """A line chart of rank over periods (rank 1 at the top). `points` from snapshots.unit_series."""
-    left, right, top, bottom = 48, 16, 16, 40
+    left, right, top, bottom = 56, 40, 16, 40
     worst = max([p["units"] for p in points] + [p["rank"] for p in points] + [2])
     step = (width - left - right) / max(len(points) - 1, 1)
     scale = (height - top - bottom) / (worst - 1)

@@ -15,15 +15,15 @@ from ..units import active_units, unit_by_name
 from . import periods, snapshots
 from .indicators import utc_bound
 
-# (name, source, registry key, measure, direction, weight, yearly target per unit before the unit's factor)
+# (name, source, registry key, measure, direction, weight, prorate, yearly target per unit before its factor)
 CATALOGUE = (
-    ("研发经费投入", "reported", None, "万元", "higher", 25, Decimal("8000")),
-    ("新增市级以上研发平台", "reported", None, "个", "higher", 15, Decimal("6")),
-    ("单位 GDP 能耗下降率", "reported", None, "%", "higher", 10, Decimal("3")),
-    ("成果发布数", "computed", "achievements_listed", "项", "higher", 10, Decimal("4")),
-    ("需求发布数", "computed", "demands_posted", "项", "higher", 10, Decimal("4")),
-    ("揭榜挂帅成功揭榜数", "computed", "challenges_awarded", "项", "higher", 10, Decimal("1")),
-    ("技术合同成交额", "computed", "contract_amount", "万元", "higher", 20, Decimal("500")),
+    ("研发经费投入", "reported", None, "万元", "higher", 25, True, Decimal("8000")),
+    ("新增市级以上研发平台", "reported", None, "个", "higher", 15, True, Decimal("6")),
+    ("单位 GDP 能耗下降率", "reported", None, "%", "higher", 10, False, Decimal("3")),
+    ("成果发布数", "computed", "achievements_listed", "项", "higher", 10, True, Decimal("4")),
+    ("需求发布数", "computed", "demands_posted", "项", "higher", 10, True, Decimal("4")),
+    ("揭榜挂帅成功揭榜数", "computed", "challenges_awarded", "项", "higher", 10, True, Decimal("1")),
+    ("技术合同成交额", "computed", "contract_amount", "万元", "higher", 20, True, Decimal("500")),
 )
 PLACES = {"恒拓新材料科技有限公司": "未来科技城", "睿视智能装备股份有限公司": "仓前街道", "启明储能科技有限公司": "良渚新城"}
 LIAISON = dict(email="liaison@yizhi.demo", name="仓前街道科技办", role="enterprise", unit="仓前街道")
@@ -68,9 +68,9 @@ def seed(today=None):
         added += 1
     units, quarters = active_units(), _quarters(today)
     years = sorted({q.year for q in quarters} | {today.year})
-    for order, (name, source, key, measure, direction, weight, base) in enumerate(CATALOGUE):
+    for order, (name, source, key, measure, direction, weight, prorate, base) in enumerate(CATALOGUE):
         indicator = Indicator(name=name, source=source, key=key, measure=measure, direction=direction,
-                              weight=Decimal(weight), cap_percent=120, sort_order=order)
+                              weight=Decimal(weight), cap_percent=120, prorate=prorate, sort_order=order)
         db.session.add(indicator)
         db.session.flush()
         for unit_index, unit in enumerate(units):
@@ -80,7 +80,7 @@ def seed(today=None):
             if source != "reported":
                 continue
             for quarter_index, quarter in enumerate(quarters):
-                share = Decimal(int(quarter.name[-1])) / 4  # year-to-date: a quarter's share of the year
+                share = Decimal(int(quarter.name[-1])) / 4 if prorate else 1  # year-to-date share of the year
                 value = _reported_value(target * share, unit_index, order, quarter_index)
                 db.session.add(ReportedValue(indicator_id=indicator.id, unit_id=unit.id, period=quarter.name,
                                              value=value))

@@ -77,6 +77,7 @@ def to_xlsx(report):
         sheet.append(row)
         sheet.cell(row=sheet.max_row, column=5).fill = PatternFill("solid", fgColor=FILLS[unit["colour"]])
     sheet.append([])
+    sheet.append(["注：数值为当年累计到期末；目标为本期目标（按序时进度考核的指标 = 年度目标 × 已过月数 ÷ 12）。"])
     sheet.append([f"注：标“{SUPPRESSED}”的单元格由不足 {rules.MIN_ENTERPRISES} 家企业的数据构成，按规定不予公开。"])
     sheet.column_dimensions["B"].width = 14
     out = io.BytesIO()
@@ -120,7 +121,8 @@ def to_pdf(report):
     for index, unit in enumerate(report["units"], start=1):
         style.append(("BACKGROUND", (4, index), (4, index), colors.HexColor("#" + FILLS[unit["colour"]])))
     table.setStyle(TableStyle(style))
-    note = f"注：标“{SUPPRESSED}”的单元格由不足 {rules.MIN_ENTERPRISES} 家企业的数据构成，按规定不予公开。"
+    note = "注：数值为当年累计到期末；目标为本期目标（按序时进度考核的指标 = 年度目标 × 已过月数 ÷ 12）。" \
+        f"标“{SUPPRESSED}”的单元格由不足 {rules.MIN_ENTERPRISES} 家企业的数据构成，按规定不予公开。"
     doc.build([Paragraph(title, heading), Paragraph(subtitle, small), Spacer(1, 4 * mm), table,
                Spacer(1, 3 * mm), Paragraph(note, small)])
     return out.getvalue()

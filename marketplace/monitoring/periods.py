@@ -25,6 +25,11 @@ class Period:
         return f"{self.year}年{self.first_day.month}月"
 
     @property
+    def months(self):
+        """Months from 1 January to the period's end (序时进度 = months ÷ 12)."""
+        return (self.end.year - self.year) * 12 + self.end.month - 1
+
+    @property
     def last_month(self):
         """The month that closes the period (a quarter's reported figures may be filed under it)."""
         month = self.end.month - 1 or 12

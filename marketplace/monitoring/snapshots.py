@@ -42,6 +42,13 @@ def _reported(period, indicator_ids):
     return found
 
 
+def period_target(yearly, period):
+    """序时目标: the yearly target × the months elapsed ÷ 12, two places."""
+    if yearly is None:
+        return None
+    return (yearly * period.months / 12).quantize(Decimal("0.01"))
+
+
 def take(period_name, actor=None, rule=None, now=None):
     """Freeze the figures of `period_name` for every active unit × active indicator; return the Snapshot.
     Refused (409) when a final snapshot exists; a provisional one is replaced. The caller commits."""
@@ -73,11 +80,13 @@ def take(period_name, actor=None, rule=None, now=None):
                 value, enterprises = figure.value, figure.enterprises
             else:
                 value, enterprises = reported.get((indicator.id, unit.id)), None
+            yearly = targets.get((indicator.id, unit.id))
+            target = period_target(yearly, period) if indicator.prorate else yearly
             snapshot.values.append(SnapshotValue(
                 unit_id=unit.id, indicator_id=indicator.id, unit_name=unit.name, unit_order=unit.sort_order,
                 indicator_name=indicator.name, indicator_order=indicator.sort_order, measure=indicator.measure,
                 direction=indicator.direction, weight=indicator.weight, cap_percent=indicator.cap_percent,
-                value=value, target=targets.get((indicator.id, unit.id)), enterprises=enterprises))
+                value=value, target=target, yearly_target=yearly, enterprises=enterprises))
     db.session.flush()
     return snapshot
 
@@ -121,7 +130,8 @@ def _units_of(snapshot):
                                               "order": row.unit_order, "cells": []})
         unit["cells"].append({"indicator_id": row.indicator_id, "name": row.indicator_name, "measure": row.measure,
                               "direction": row.direction, "weight": row.weight, "cap_percent": row.cap_percent,
-                              "value": row.value, "target": row.target, "enterprises": row.enterprises})
+                              "value": row.value, "target": row.target,
+                              "yearly_target": row.yearly_target, "enterprises": row.enterprises})
     return list(units.values())
 
 
