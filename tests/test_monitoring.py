@@ -197,6 +197,10 @@ def test_pages_exports_and_liaison_limits(district, make, client, login):
                if "/DescendantFonts" in f.get_object() else "/FontFile2" in f.get_object().get("/FontDescriptor", {})
                for f in fonts)
     assert client.get("/monitoring/league?indicator=abc").status_code == 200
+    by_indicator = client.get(f"/monitoring/league?indicator={district['achievements'].id}").get_data(as_text=True)
+    assert by_indicator.index("仓前街道") < by_indicator.index("未来科技城")
+    by_unit = client.get("/monitoring/reports/2026Q1?sort=unit").get_data(as_text=True)
+    assert by_unit.index('data-unit="未来科技城"') > by_unit.index('data-unit="仓前街道"')
 
     liaison = make.user("enterprise")
     liaison.unit_id = district["wl"].id
@@ -296,6 +300,22 @@ def test_admin_keeps_units_liaisons_indicators_and_targets(district, make, clien
     assert saved.status_code == 302 and catalogue.targets(indicator, 2026) == {district["cq"].id: D("12.00")}
     assert client.get(f"/monitoring/admin/indicators/{indicator.id}").status_code == 200
     assert client.get("/monitoring/admin/reported?period=bad").status_code == 200
+
+
+def test_empty_states_and_a_snapshot_without_indicators(app, make, client, login):
+    ensure_units()
+    db.session.commit()
+    login(make.user("admin"))
+    assert "还没有任何监测快照" in client.get("/monitoring/league").get_data(as_text=True)
+    unit = unit_by_name("仓前街道")
+    assert "还没有任何监测快照" in client.get(f"/monitoring/units/{unit.id}").get_data(as_text=True)
+    future = client.post("/monitoring/snapshots", data={"period": "2099Q1"}, follow_redirects=True)
+    assert "尚未开始" in future.get_data(as_text=True)
+    assert client.post("/monitoring/snapshots", data={"period": "2026Q1"}).status_code == 302
+    for path in ("/monitoring/reports/2026Q1", "/monitoring/league", f"/monitoring/units/{unit.id}",
+                 "/monitoring/reports/2026Q1.xlsx", "/monitoring/reports/2026Q1.pdf", "/monitoring/",
+                 "/monitoring/reports/2026Q1?sort=unit", "/monitoring/reports/2026Q1?sort=completion"):
+        assert client.get(path).status_code == 200, path
 
 
 def test_challenges_awarded_counts_the_award_event(district, make):

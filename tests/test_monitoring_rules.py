@@ -13,15 +13,20 @@ def cell(indicator_id, value, target, direction, weight, enterprises=None):
 # I1: weight 60, higher is better; I2: weight 40, lower is better; both capped at 120 %.
 FIXTURE = [
     # A: I1 120/100 = 120.0 % → 72.00; I2 3/2 = 150.0 % → capped 120 → 48.00; total 120.00, completion 120.0
-    {"unit_id": 1, "unit": "甲镇", "order": 0, "cells": [cell(1, "120", "100", "higher", 60), cell(2, "2", "3", "lower", 40)]},
+    {"unit_id": 1, "unit": "甲镇", "order": 0,
+     "cells": [cell(1, "120", "100", "higher", 60), cell(2, "2", "3", "lower", 40)]},
     # B: I1 90 % → 54.00; I2 3/4 = 75.0 % → 30.00; total 84.00, completion 84.0
-    {"unit_id": 2, "unit": "乙镇", "order": 1, "cells": [cell(1, "90", "100", "higher", 60), cell(2, "4", "3", "lower", 40)]},
+    {"unit_id": 2, "unit": "乙镇", "order": 1,
+     "cells": [cell(1, "90", "100", "higher", 60), cell(2, "4", "3", "lower", 40)]},
     # C: I1 150/200 = 75.0 % → 45.00; I2 100 % → 40.00; total 85.00, completion 85.0
-    {"unit_id": 3, "unit": "丙街道", "order": 2, "cells": [cell(1, "150", "200", "higher", 60), cell(2, "3", "3", "lower", 40)]},
+    {"unit_id": 3, "unit": "丙街道", "order": 2,
+     "cells": [cell(1, "150", "200", "higher", 60), cell(2, "3", "3", "lower", 40)]},
     # D: I1 50 % → 30.00; I2 has no target → 0; total 30.00, completion 30 ÷ 60 = 50.0
-    {"unit_id": 4, "unit": "丁园区", "order": 3, "cells": [cell(1, "50", "100", "higher", 60), cell(2, "9", None, "lower", 40)]},
+    {"unit_id": 4, "unit": "丁园区", "order": 3,
+     "cells": [cell(1, "50", "100", "higher", 60), cell(2, "9", None, "lower", 40)]},
     # E: I1 75 % → 45.00; I2 100 % → 40.00; total 85.00 (tied with C), completion 85.0
-    {"unit_id": 5, "unit": "戊街道", "order": 4, "cells": [cell(1, "75", "100", "higher", 60), cell(2, "3", "3", "lower", 40)]},
+    {"unit_id": 5, "unit": "戊街道", "order": 4,
+     "cells": [cell(1, "75", "100", "higher", 60), cell(2, "3", "3", "lower", 40)]},
 ]
 PREVIOUS = {1: 2, 2: 1, 3: 3, 4: 5}  # E is new this period
 

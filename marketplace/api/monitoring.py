@@ -18,7 +18,8 @@ def _number(value):
 
 def _indicator(cell):
     hidden = cell["suppressed"]
-    return {"name": cell["name"], "value": None if hidden else _number(cell["value"]), "target": _number(cell["target"]),
+    return {"name": cell["name"], "value": None if hidden else _number(cell["value"]),
+            "target": _number(cell["target"]),
             "yearly_target": _number(cell["yearly_target"]),
             "completion": None if hidden else _number(cell["completion"]), "measure": cell["measure"],
             "suppressed": hidden}

@@ -95,7 +95,8 @@ def unit_liaison(unit_id):
 
 def _indicator_page(indicator=None, errors=None, data=None, year=None, status=200):
     year = year or local_today().year
-    return render_template("monitoring/admin_indicators.html" if indicator is None else "monitoring/admin_indicator.html",
+    template = "monitoring/admin_indicators.html" if indicator is None else "monitoring/admin_indicator.html"
+    return render_template(template,
                            indicator=indicator, indicators=catalogue.all_indicators(), errors=errors or {},
                            data=data or {}, sources=INDICATOR_SOURCES, directions=DIRECTIONS,
                            keys=catalogue.free_keys(indicator.key if indicator else None), form=EmptyForm(),
@@ -136,7 +137,8 @@ def indicator_edit(indicator_id):
             return _indicator_page(indicator, err.errors, request.form, year, 400)
     data = {"name": indicator.name, "source": indicator.source, "key": indicator.key or "",
             "measure": indicator.measure, "direction": indicator.direction, "weight": indicator.weight,
-            "cap_percent": indicator.cap_percent, "prorate": indicator.prorate, "sort_order": indicator.sort_order, "active": indicator.active}
+            "cap_percent": indicator.cap_percent, "prorate": indicator.prorate, "sort_order": indicator.sort_order,
+            "active": indicator.active}
     return _indicator_page(indicator, data=data, year=year)
 
 

@@ -7,7 +7,7 @@ from ..forms import EmptyForm
 from ..models import Unit
 from ..models.monitoring import COLOUR_RULES
 from ..security import role_required
-from ..workflow import DomainError, NotFound, get_or_404
+from ..workflow import DomainError, get_or_404
 from . import access, charts, exports, periods, rules, snapshots
 
 bp = Blueprint("monitoring", __name__)
@@ -18,7 +18,8 @@ SORTS = ("rank", "unit", "completion")
 @bp.app_context_processor
 def monitoring_labels():
     return {"colour_names": rules.COLOUR_NAMES, "colour_levels": rules.LEVELS, "colour_rules": COLOUR_RULES,
-            "band_text": rules.BAND_TEXT, "quintile_text": rules.QUINTILE_TEXT, "min_enterprises": rules.MIN_ENTERPRISES}
+            "band_text": rules.BAND_TEXT, "quintile_text": rules.QUINTILE_TEXT,
+            "min_enterprises": rules.MIN_ENTERPRISES}
 
 
 @bp.route("/monitoring/")
@@ -114,13 +115,12 @@ def report_pdf(period):
 
 
 def _pick_snapshot(kind=None):
+    """The snapshot named by ?period=, else the newest of `kind` (or of any kind); None when there is none."""
     name = request.args.get("period")
     if name:
         return snapshots.get_snapshot(name)
-    found = snapshots.all_snapshots(kind)
-    if not found:
-        raise NotFound("还没有任何监测快照")
-    return found[0]
+    found = snapshots.all_snapshots(kind) or snapshots.all_snapshots()
+    return found[0] if found else None
 
 
 def _indicator_arg(report_data):
@@ -133,7 +133,10 @@ def _indicator_arg(report_data):
 @role_required()
 def league():
     access.require_league(current_user)
-    data = snapshots.report(_pick_snapshot("quarter"))
+    snapshot = _pick_snapshot("quarter")
+    if snapshot is None:
+        return render_template("monitoring/empty.html", is_admin=access.is_admin(current_user))
+    data = snapshots.report(snapshot)
     indicator_id = _indicator_arg(data)
     rows = rules.league(data["units"], indicator_id, rules.league(data["previous_units"], indicator_id)
                         if data["previous_units"] else None)
@@ -147,7 +150,10 @@ def league():
 def unit_detail(unit_id):
     access.require_unit(current_user, unit_id)
     unit = get_or_404(Unit, unit_id, "没有该单位")
-    data = snapshots.report(_pick_snapshot("quarter"))
+    snapshot = _pick_snapshot("quarter")
+    if snapshot is None:
+        return render_template("monitoring/empty.html", is_admin=access.is_admin(current_user))
+    data = snapshots.report(snapshot)
     mine = next((u for u in data["units"] if u["unit_id"] == unit_id), None)
     indicator_id = _indicator_arg(data)
     series = snapshots.unit_series(unit_id, indicator_id, periods.parse_period(data["period"]).kind)
