@@ -93,7 +93,7 @@ def unit_liaison(unit_id):
 
 # ---------------------------------------------------------------- indicators
 
-def _indicator_page(indicator=None, errors=None, data=None, year=None, status=200):
+def _indicator_page(indicator=None, errors=None, data=None, year=None, status=200, target_input=None):
     year = year or local_today().year
     template = "monitoring/admin_indicators.html" if indicator is None else "monitoring/admin_indicator.html"
     return render_template(template,
@@ -101,7 +101,8 @@ def _indicator_page(indicator=None, errors=None, data=None, year=None, status=20
                            data=data or {}, sources=INDICATOR_SOURCES, directions=DIRECTIONS,
                            keys=catalogue.free_keys(indicator.key if indicator else None), form=EmptyForm(),
                            year=year, units=active_units(),
-                           targets=catalogue.targets(indicator, year) if indicator else {}), status
+                           targets=catalogue.targets(indicator, year) if indicator else {},
+                           target_input=target_input), status
 
 
 @bp.route("/monitoring/admin/indicators", methods=["GET", "POST"])
@@ -134,12 +135,17 @@ def indicator_edit(indicator_id):
             return redirect(url_for("monitoring_admin.indicator_edit", indicator_id=indicator.id, year=year))
         except ValidationFailed as err:
             db.session.rollback()
+            if request.form.get("part") == "targets":
+                return _indicator_page(indicator, err.errors, _indicator_data(indicator), year, 400, request.form)
             return _indicator_page(indicator, err.errors, request.form, year, 400)
-    data = {"name": indicator.name, "source": indicator.source, "key": indicator.key or "",
+    return _indicator_page(indicator, data=_indicator_data(indicator), year=year)
+
+
+def _indicator_data(indicator):
+    return {"name": indicator.name, "source": indicator.source, "key": indicator.key or "",
             "measure": indicator.measure, "direction": indicator.direction, "weight": indicator.weight,
             "cap_percent": indicator.cap_percent, "prorate": indicator.prorate, "sort_order": indicator.sort_order,
             "active": indicator.active}
-    return _indicator_page(indicator, data=data, year=year)
 
 
 # ---------------------------------------------------------------- reported figures

@@ -68,6 +68,17 @@ def test_report_map_league_and_liaison(page, app, make, db):
     expect(page.locator("#rank-series tbody tr")).to_have_count(4)
     shoot(page, "unit")
 
+    page.goto("/monitoring/admin/indicators")
+    page.click("#indicator-list a >> nth=0")
+    page.fill(f"#target-{cangqian.id}", "abc")
+    page.click("#save-targets")
+    expect(page.locator("#target-table .invalid-feedback")).to_contain_text("必须是数字")
+    expect(page.locator("#f-name")).to_have_value("研发经费投入")  # the indicator's own form keeps its values
+    shoot(page, "indicator")
+    page.goto(f"/monitoring/admin/reported?period={latest.period}")
+    expect(page.locator("#reported-grid tbody tr")).to_have_count(14)
+    shoot(page, "reported")
+
     page.context.clear_cookies()
     log_in(page, "liaison@yizhi.demo", "Demo-yizhi-2026")
     page.click("text=创新监测")
