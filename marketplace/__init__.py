@@ -104,12 +104,14 @@ def register_blueprints(app):
     from .listings.views import bp as listings_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
+    from .monitoring.admin_views import bp as monitoring_admin_bp
+    from .monitoring.views import bp as monitoring_bp
     from .notifications.views import bp as notifications_bp
     from .trust.views import bp as trust_bp
 
     for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
                notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp, attachments_bp,
-               trust_bp):
+               trust_bp, monitoring_bp, monitoring_admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

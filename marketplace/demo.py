@@ -10,6 +10,7 @@ from datetime import timedelta
 import click
 
 from . import demo_activity
+from .monitoring import demo as monitoring_demo
 from .accounts import services as accounts
 from .demo_data import ACHIEVEMENTS, DEMANDS, DEMO_PASSWORD, JOIN_REQUESTS, ORGANIZATIONS, USERS
 from .extensions import db
@@ -136,6 +137,7 @@ def seed_demo():
     activity = demo_activity.seed_activity(users)
     db.session.commit()
     activity["trust"] = trust_demo.seed_trust(users)  # announcements, contact persons, a demand response
+    monitoring_demo.seed()
     db.session.commit()
     total = sum((orgs, new_users, new_achievements, new_demands, new_subscriptions, *activity.values()))
     click.echo(f"seed-demo: added {orgs} organizations, {new_users} users, {new_achievements} achievements, "

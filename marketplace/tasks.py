@@ -139,6 +139,19 @@ def send_digests():
     return mailing.send_due_digests()
 
 
+@huey.periodic_task(crontab(hour="17", minute="10"))
+@_in_app_context
+def take_monitoring_snapshots():
+    """Daily at 01:10 Beijing time (17:10 UTC): the final monitoring snapshots of the month and the quarter just
+    ended, unless already final (a missed day is caught up the next)."""
+    from .monitoring.snapshots import take_due
+
+    taken = take_due()
+    if taken:
+        log.info("monitoring snapshots taken: %s", ", ".join(taken))
+    return taken
+
+
 # ---------------------------------------------------------------- the consumer
 
 @click.command("worker")

@@ -339,6 +339,40 @@ PAGE_CASES = [
      only(ADMIN, A), {"title": "公告（修订）", "body": "正文"}),
     ("POST", "/admin/announcements/<int:announcement_id>/delete", "/admin/announcements/{announcement}/delete",
      only(ADMIN, A)),
+    # monitoring (a unit liaison — User.unit_id, none in this world — is covered in tests/test_monitoring.py)
+    ("GET", "/monitoring/", "/monitoring/", only(ADMIN, OK)),
+    ("POST", "/monitoring/snapshots", "/monitoring/snapshots", only(ADMIN, A), {"period": "2026Q1"}),
+    ("GET", "/monitoring/reports/<period>", "/monitoring/reports/{period}", only(ADMIN, OK)),
+    ("GET", "/monitoring/reports/<period>", "/monitoring/reports/2019Q1", only(ADMIN, N)),
+    ("POST", "/monitoring/reports/<period>/rule", "/monitoring/reports/{period}/rule", only(ADMIN, A),
+     {"rule": "bands"}),
+    ("GET", "/monitoring/reports/<period>.xlsx", "/monitoring/reports/{period}.xlsx", only(ADMIN, OK)),
+    ("GET", "/monitoring/reports/<period>.pdf", "/monitoring/reports/{period}.pdf", only(ADMIN, OK)),
+    ("GET", "/monitoring/league", "/monitoring/league", only(ADMIN, OK)),
+    ("GET", "/monitoring/units/<int:unit_id>", "/monitoring/units/{unit}", only(ADMIN, OK)),
+    ("GET", "/monitoring/admin/units", "/monitoring/admin/units", only(ADMIN, OK)),
+    ("POST", "/monitoring/admin/units", "/monitoring/admin/units", only(ADMIN, A),
+     {"name": "矩阵园区", "kind": "park", "map_col": "9", "map_row": "9"}),
+    ("GET", "/monitoring/admin/units/<int:unit_id>", "/monitoring/admin/units/{unit}", only(ADMIN, OK)),
+    ("GET", "/monitoring/admin/units/<int:unit_id>", "/monitoring/admin/units/999999", only(ADMIN, N)),
+    ("POST", "/monitoring/admin/units/<int:unit_id>", "/monitoring/admin/units/{unit}", only(ADMIN, A),
+     {"name": "矩阵园区", "kind": "park", "map_col": "9", "map_row": "9"}),
+    ("POST", "/monitoring/admin/units/<int:unit_id>/<any(activate, deactivate):action>",
+     "/monitoring/admin/units/{unit}/deactivate", only(ADMIN, A)),
+    ("POST", "/monitoring/admin/units/<int:unit_id>/liaisons", "/monitoring/admin/units/{unit}/liaisons",
+     only(ADMIN, A), {"email": "{researcher_email}"}),
+    ("GET", "/monitoring/admin/indicators", "/monitoring/admin/indicators", only(ADMIN, OK)),
+    ("POST", "/monitoring/admin/indicators", "/monitoring/admin/indicators", only(ADMIN, A),
+     {"name": "矩阵指标", "source": "reported", "direction": "higher", "weight": "10"}),
+    ("GET", "/monitoring/admin/indicators/<int:indicator_id>", "/monitoring/admin/indicators/{indicator}",
+     only(ADMIN, OK)),
+    ("GET", "/monitoring/admin/indicators/<int:indicator_id>", "/monitoring/admin/indicators/999999",
+     only(ADMIN, N)),
+    ("POST", "/monitoring/admin/indicators/<int:indicator_id>", "/monitoring/admin/indicators/{indicator}",
+     only(ADMIN, A), {"part": "targets", "year": "2026"}),
+    ("GET", "/monitoring/admin/reported", "/monitoring/admin/reported", only(ADMIN, OK)),
+    ("POST", "/monitoring/admin/reported", "/monitoring/admin/reported", only(ADMIN, A), {"period": "2026Q1"}),
+    ("POST", "/monitoring/admin/reported/import", "/monitoring/admin/reported/import", only(ADMIN, A)),
 ]
 
 # API: the visitor sends no token; every other role sends its own Bearer token and no session cookie.
@@ -427,6 +461,12 @@ API_CASES = [
     ("GET", f"{API}/deals/<int:deal_id>", f"{API}/deals/{{deal}}", E(U, OK, OK, OK, OK, N, N)),
     ("POST", f"{API}/deals/<int:deal_id>/advance", f"{API}/deals/{{deal}}/advance", E(U, F, F, A, A, N, N)),
     ("POST", f"{API}/deals/<int:deal_id>/terminate", f"{API}/deals/{{deal}}/terminate", E(U, F, F, A, A, N, N)),
+
+    # monitoring (admins; a unit liaison sees the league and their own unit: tests/test_monitoring.py)
+    ("GET", f"{API}/monitoring/reports", f"{API}/monitoring/reports", E(U, F, F, F, OK, F, F)),
+    ("GET", f"{API}/monitoring/reports/<period>", f"{API}/monitoring/reports/{{period}}", E(U, F, F, F, OK, F, F)),
+    ("GET", f"{API}/monitoring/units/<int:unit_id>/series", f"{API}/monitoring/units/{{unit}}/series",
+     E(U, F, F, F, OK, F, F)),
 ]
 
 TABLE = [("page", *row) for row in PAGE_CASES] + [("api", *row) for row in API_CASES]
@@ -465,6 +505,7 @@ def _build_world():
     db.session.add_all(tokens.values())
 
     ach_pub = factories.achievement(owner=researcher)
+    monitoring = _monitoring_world()
     dem_pub = factories.demand(owner=enterprise)
     chal = factories.demand(owner=enterprise, challenge=True, title="高导热散热膜揭榜挂帅")
     chal_run = factories.demand(owner=enterprise, challenge=True, status="in_progress", title="攻关中的榜单")
@@ -510,6 +551,7 @@ def _build_world():
         "application": application.id, "milestone": milestone.id, "match": match.id, "enquiry": enquiry.id,
         "notification": notification.id, "subscription": subscription.id, "deal": deal.id,
         "import_job": import_job.id, "response": response.id, "announcement": announcement.id,
+        **monitoring,
         "researcher_email": researcher.email, "PASSWORD": factories.PASSWORD,
         "token_researcher": tokens["researcher"].id,
         "join": membership.pending_request_of(users["pending_member"]).id,
@@ -548,6 +590,23 @@ def _revision(listing, author):
     db.session.add(row)
     db.session.flush()
     return row.id
+
+
+def _monitoring_world():
+    """A unit, a reported indicator and a final snapshot of 2025Q4."""
+    from datetime import datetime
+
+    from marketplace.models import Indicator
+    from marketplace.monitoring import snapshots
+    from marketplace.units import ensure_units, unit_by_name
+
+    ensure_units()
+    indicator = Indicator(name="研发经费投入", source="reported", measure="万元", direction="higher", weight=10)
+    db.session.add(indicator)
+    db.session.flush()
+    snapshots.take("2025Q4", now=datetime(2026, 1, 2))
+    db.session.commit()
+    return {"unit": unit_by_name("仓前街道").id, "indicator": indicator.id, "period": "2025Q4"}
 
 
 def _pending_member(org):

@@ -12,3 +12,4 @@ from .units import Unit  # noqa: F401
 from .attachments import Attachment  # noqa: F401
 from .revisions import ListingRevision  # noqa: F401
 from .trust import Announcement, DemandResponse, Favourite  # noqa: F401
+from .monitoring import Indicator, IndicatorTarget, ReportedValue, Snapshot, SnapshotValue  # noqa: F401

@@ -51,6 +51,8 @@ class User(UserMixin, db.Model):
     # Set only for approved members (a join request waits in JoinRequest): see accounts/membership.py.
     organization_id = db.Column(db.Integer, db.ForeignKey("organization.id"))
     is_org_admin = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    # A 镇街/园区 liaison (set by admins): sees the monitoring league and the full detail of this unit only.
+    unit_id = db.Column(db.Integer, db.ForeignKey("unit.id"), index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     # Part of the id kept in session and remember cookies: raising it ends every session of the user.
