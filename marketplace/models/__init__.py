@@ -9,3 +9,5 @@ from .matching import IndexOutbox, Match, Subscription  # noqa: F401
 from .notifications import Notification  # noqa: F401
 from .jobs import ImportJob  # noqa: F401
 from .units import Unit  # noqa: F401
+from .enterprises import (EnterpriseFigures, EnterpriseProfile, FiguresChange, OrganizationTag, Policy,  # noqa: F401
+                          PolicyDelivery, PoolEvent, PoolMember, PoolSetting, Tag)
