@@ -83,7 +83,7 @@ def years_of(org_id):
                               .order_by(EnterpriseFigures.year)).all()
 
 
-def _log(org, year, name, old, new, actor, source):
+def log_change(org, year, name, old, new, actor, source):
     if old == new:
         return False
     db.session.add(FiguresChange(organization_id=org.id, year=year, name=name, source=source,
@@ -102,7 +102,7 @@ def apply(org, year, figures, profile, actor, source):
     if profile:
         row = profile_of(org, create=True)
         for name, value in profile.items():
-            changed += _log(org, None, name, getattr(row, name), value, actor, source)
+            changed += log_change(org, None, name, getattr(row, name), value, actor, source)
             setattr(row, name, value)
     if figures:
         row = db.session.scalar(db.select(EnterpriseFigures).where(EnterpriseFigures.organization_id == org.id,
@@ -111,7 +111,7 @@ def apply(org, year, figures, profile, actor, source):
             row = EnterpriseFigures(organization_id=org.id, year=year)
             db.session.add(row)
         for name, value in figures.items():
-            changed += _log(org, year, name, getattr(row, name), value, actor, source)
+            changed += log_change(org, year, name, getattr(row, name), value, actor, source)
             setattr(row, name, value)
         check_consistency(row)
     db.session.flush()
