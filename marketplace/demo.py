@@ -11,6 +11,7 @@ import click
 
 from . import demo_activity
 from .accounts import services as accounts
+from .enterprises.demo import seed_enterprises
 from .demo_data import ACHIEVEMENTS, DEMANDS, DEMO_PASSWORD, JOIN_REQUESTS, ORGANIZATIONS, USERS
 from .extensions import db
 from .listings import services as listings
@@ -133,6 +134,7 @@ def seed_demo():
     new_demands = seed_listings("demand", DEMANDS, users)
     db.session.commit()  # applies the index outbox, which stores the match proposals
     activity = demo_activity.seed_activity(users)
+    click.echo(f"seed-demo: {seed_enterprises(users)} enterprises given figures (evaluation, pools, policies)")
     db.session.commit()
     total = sum((orgs, new_users, new_achievements, new_demands, new_subscriptions, *activity.values()))
     click.echo(f"seed-demo: added {orgs} organizations, {new_users} users, {new_achievements} achievements, "
