@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..extensions import db
 from ..models import Organization, User
-from ..models.enterprises import EnterpriseFigures, Policy, PoolEvent, PoolSetting, Tag
+from ..models.enterprises import EnterpriseFigures, Policy, PoolEvent, PoolMember, PoolSetting, Tag
 from ..timeutil import utcnow
 from ..units import shipped_units, unit_by_name
 from ..validators import uscc_check_char
@@ -24,7 +24,7 @@ SHAPES = [(32, "6.5", 2, 3, 75), (26, "5.2", 1, 0, 66), (22, "3.3", 0, 3, 50), (
           (12, "2.2", 0, 1, 30), (28, "4.6", 1, 2, 62), (24, "4.2", 0, 4, 58), (35, "7.0", 3, 5, 80),
           (16, "3.6", 0, 3, 40), (8, "1.5", 0, 0, 20)]
 # The demo users' own enterprises: a 准高企 one, a qualified one, a 准科技型 one.
-OWN = {"恒拓新材料科技有限公司": ("余杭街道", "新材料", (28, "4.6", 0, 2, 55)),
+OWN = {"恒拓新材料科技有限公司": ("余杭街道", "新材料", (28, "4.6", 0, 3, 55)),
        "睿视智能装备股份有限公司": ("未来科技城", "智能装备", (26, "5.2", 1, 0, 66)),
        "绿源农业科技股份有限公司": ("径山镇", "现代农业", (22, "3.3", 0, 3, 50))}
 MANUAL_TAGS = (("专精特新", True), ("瞪羚企业", False), ("重点走访", False))
@@ -50,6 +50,9 @@ def _backdate(org_id, days):
     db.session.execute(db.update(PoolEvent).where(PoolEvent.organization_id == org_id,
                                                    PoolEvent.created_at > utcnow() - timedelta(minutes=5))
                        .values(created_at=when))
+    db.session.execute(db.update(PoolMember).where(PoolMember.organization_id == org_id,
+                                                   PoolMember.since > utcnow() - timedelta(minutes=5))
+                       .values(since=when))
 
 
 def _seed_one(org, unit_name, field_name, shape, rng, admin, registered_on):

@@ -52,7 +52,7 @@ def counts_by_field(key):
 
 def movements(key, limit=50):
     return db.session.scalars(db.select(PoolEvent).where(PoolEvent.pool == key)
-                              .order_by(PoolEvent.id.desc()).limit(limit)).all()
+                              .order_by(PoolEvent.created_at.desc(), PoolEvent.id.desc()).limit(limit)).all()
 
 
 def movements_by_month(key):
