@@ -117,3 +117,13 @@ def test_policy_page_and_me_show_the_push_and_record_the_read(make, client, logi
     assert client.get(policy_url).status_code == 200
     delivery = db.session.scalar(db.select(PolicyDelivery))
     assert delivery.read_at is not None and delivery.read_by_id == member.id
+
+
+def test_the_public_organization_page_shows_only_public_tags(make, client, login):
+    org = enterprise(make, "公开标签科技", STRONG)  # 科技型中小企业 (public), 准高企 and 有发明专利 (not public)
+    page = client.get(f"/orgs/{org.id}").get_data(as_text=True)
+    public = page.split('id="public-tags"', 1)[1].split("</div>", 1)[0]
+    assert "科技型中小企业" in public and "准高企" not in public and "有发明专利" not in public
+    assert "企业画像（评价与差距清单）" not in page
+    login(person(make, "enterprise", "成员", org))
+    assert "企业画像（评价与差距清单）" in client.get(f"/orgs/{org.id}").get_data(as_text=True)
