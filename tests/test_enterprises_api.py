@@ -150,3 +150,17 @@ def test_only_admins_publish_policies(make, client, auth):
     member = person(make, "enterprise", "成员")
     response = client.post("/api/v1/policies", json={"title": "标题", "body": "正文"}, headers=auth(member))
     assert response.status_code == 403
+
+
+def test_the_nightly_refresh_moves_an_enterprise_when_its_first_year_completes(make):
+    from datetime import date
+
+    from marketplace.enterprises import services
+    from marketplace.tasks import refresh_enterprise_evaluations
+
+    org = enterprise(make, "新设科技有限公司", STRONG, registered_on="2026-09-01")  # one year old only 2027-09-01
+    assert services.pools_of(org) == []
+    assert services.refresh_all(today=date(2027, 7, 1)) == 1  # the next window is now 2028-06-30
+    assert services.pools_of(org) == ["准高企"]
+    assert refresh_enterprise_evaluations.call_local() == 1  # today: back out of the pool
+    assert services.pools_of(org) == []

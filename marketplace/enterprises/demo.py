@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ..extensions import db
-from ..models import Organization, User
+from ..models import Organization
 from ..models.enterprises import EnterpriseFigures, Policy, PoolEvent, PoolMember, PoolSetting, Tag
 from ..timeutil import utcnow
 from ..units import shipped_units, unit_by_name
@@ -71,7 +71,7 @@ def _seed_one(org, unit_name, field_name, shape, rng, admin, registered_on):
 
 def seed_enterprises(users):
     """Returns the number of enterprises given figures."""
-    admin = users["admin"] if isinstance(users, dict) else db.session.scalar(db.select(User).where(User.role == "admin"))
+    admin = users["admin"]
     rng = random.Random(2026)
     units = [name for name, _kind, _col, _row in shipped_units()]
     fields = list(KINDS)

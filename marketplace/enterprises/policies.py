@@ -123,7 +123,8 @@ def push_on_pool_entry(org, pool_key):
 
 
 def counts(policy):
-    reached = db.session.scalar(db.select(db.func.count(PolicyDelivery.id)).where(PolicyDelivery.policy_id == policy.id))
+    reached = db.session.scalar(db.select(db.func.count(PolicyDelivery.id))
+                                .where(PolicyDelivery.policy_id == policy.id))
     read = db.session.scalar(db.select(db.func.count(PolicyDelivery.id)).where(
         PolicyDelivery.policy_id == policy.id, PolicyDelivery.read_at.is_not(None)))
     return {"reached": reached, "read": read}

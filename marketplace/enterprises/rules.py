@@ -1,4 +1,4 @@
-"""The evaluation rules, in one place, with every threshold as data (a test per band edge: tests/test_enterprise_rules.py).
+"""The evaluation rules, in one place, every threshold as data (a test per band edge: tests/test_enterprise_rules.py).
 
 Sources:
 - 科技型中小企业 score: 《科技型中小企业评价办法》(国科发政〔2017〕115号), 附件《科技型中小企业评价指标》:

@@ -90,3 +90,18 @@ def tags_of(org, public_only=False):
 def pools_of(org):
     keys = db.session.scalars(db.select(PoolMember.pool).where(PoolMember.organization_id == org.id)).all()
     return [POOLS[key] for key in sorted(keys)]
+
+
+def refresh_all(today=None):
+    """Re-evaluate every enterprise that has a profile (one commit per enterprise); returns how many moved pools."""
+    from ..models import Organization
+    from ..models.enterprises import EnterpriseProfile
+
+    moved = 0
+    for org_id in db.session.scalars(db.select(EnterpriseProfile.organization_id)).all():
+        org = db.session.get(Organization, org_id)
+        before = pools_of(org)
+        after = refresh(org, None, today).pools
+        moved += sorted(before) != sorted(after)
+        db.session.commit()
+    return moved
