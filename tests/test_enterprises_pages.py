@@ -127,3 +127,27 @@ def test_the_public_organization_page_shows_only_public_tags(make, client, login
     assert "企业画像（评价与差距清单）" not in page
     login(person(make, "enterprise", "成员", org))
     assert "企业画像（评价与差距清单）" in client.get(f"/orgs/{org.id}").get_data(as_text=True)
+
+
+def test_a_declared_hte_needs_number_and_date(make, client, login):
+    org = enterprise(make, "高企科技", STRONG)
+    login(person(make, "enterprise", "高企成员", org))
+    client.post(f"/enterprises/{org.id}/profile", data={"hte_cert_on": "2025-01-01", "field": "新材料"})
+    assert "高新技术企业" not in [t.name for t in services.tags_of(org)]
+    client.post(f"/enterprises/{org.id}/profile", data={"hte_cert_on": "2025-01-01", "hte_cert_no": "GR202533000123",
+                                                       "field": "新材料"})
+    names = [t.name for t in services.tags_of(org)]
+    assert "高新技术企业" in names and "准高企" not in names  # already a 高企: out of the 准高企 pool
+
+
+def test_seed_demo_fills_both_pools_and_pushes_policies(app):
+    from marketplace.models.enterprises import PolicyDelivery, PoolMember
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    counts = dict(db.session.execute(db.select(PoolMember.pool, db.func.count()).group_by(PoolMember.pool)).all())
+    assert counts.get("near-sme", 0) >= 3 and counts.get("near-hte", 0) >= 3
+    assert db.session.scalar(db.select(db.func.count(PolicyDelivery.id))) > 0
+    second = runner.invoke(args=["seed-demo"])
+    assert "0 enterprises given figures" in second.output
+    assert dict(db.session.execute(db.select(PoolMember.pool, db.func.count()).group_by(PoolMember.pool)).all()) == counts

@@ -12,12 +12,13 @@ PUBLIC_BY_DEFAULT = (rules.TAG_HTE, rules.TAG_SME)
 
 
 def evaluate(org, today=None):
-    """The rules' Evaluation of `org` from its stored profile and figures (reads only)."""
+    """The rules' Evaluation of `org` from its stored profile and figures (reads only). A 高企 counts as declared
+    with both its certificate number and date."""
     profile = figures_module.profile_of(org)
     years = {row.year: {name: getattr(row, name) for name in rules.FIGURE_FIELDS}
              for row in figures_module.years_of(org.id)}
     return rules.evaluate(years, registered_on=profile.registered_on if profile else None,
-                          hte_cert_on=profile.hte_cert_on if profile else None,
+                          hte_cert_on=profile.hte_cert_on if profile and profile.hte_cert_no else None,
                           field_name=profile.field if profile else None, today=today or local_today())
 
 
