@@ -101,6 +101,8 @@ def register_blueprints(app):
     from .dashboard.views import bp as dashboard_bp
     from .imports.views import bp as imports_bp
     from .deals.views import bp as deals_bp
+    from .enterprises.admin_views import bp as enterprise_admin_bp
+    from .enterprises.views import bp as enterprises_bp
     from .listings.views import bp as listings_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
@@ -111,7 +113,8 @@ def register_blueprints(app):
 
     for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
                notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp, attachments_bp,
-               trust_bp, monitoring_bp, monitoring_admin_bp):
+               trust_bp, monitoring_bp, monitoring_admin_bp, enterprises_bp,
+               enterprise_admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -12,6 +12,7 @@ import click
 from . import demo_activity
 from .monitoring import demo as monitoring_demo
 from .accounts import services as accounts
+from .enterprises.demo import seed_enterprises
 from .demo_data import ACHIEVEMENTS, DEMANDS, DEMO_PASSWORD, JOIN_REQUESTS, ORGANIZATIONS, USERS
 from .extensions import db
 from .listings import services as listings
@@ -135,6 +136,7 @@ def seed_demo():
     new_demands = seed_listings("demand", DEMANDS, users)
     db.session.commit()  # applies the index outbox, which stores the match proposals
     activity = demo_activity.seed_activity(users)
+    click.echo(f"seed-demo: {seed_enterprises(users)} enterprises given figures (evaluation, pools, policies)")
     db.session.commit()
     activity["trust"] = trust_demo.seed_trust(users)  # announcements, contact persons, a demand response
     monitoring_demo.seed()

@@ -105,3 +105,23 @@ def parse_id(value, label, key, errors):
     except ValueError:
         errors[key] = f"{label}必须是正整数编号"
         return None
+
+
+COUNT_MAX = 10_000_000  # people or items: beyond any enterprise
+
+
+def parse_count(value, label, key, errors, required=False):
+    """A non-negative whole number (people, patents): an int or a string of digits; a float or bool is refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[key] = f"请填写{label}"
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or \
+            (isinstance(value, str) and not value.strip().isdigit()):
+        errors[key] = f"{label}必须是非负整数"
+        return None
+    number = int(value)
+    if number >= COUNT_MAX:
+        errors[key] = f"{label}不能超过 {COUNT_MAX - 1}"
+        return None
+    return number

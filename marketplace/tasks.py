@@ -152,6 +152,16 @@ def take_monitoring_snapshots():
     return taken
 
 
+@huey.periodic_task(crontab(hour="2", minute="15"))
+@_in_app_context
+def refresh_enterprise_evaluations():
+    """Nightly: re-evaluate every enterprise with figures, for the rules that depend on the date (a year since
+    registration by the next 高企 window, a 高企 certificate's three years); figures themselves refresh at once."""
+    from .enterprises.services import refresh_all
+
+    return refresh_all()
+
+
 # ---------------------------------------------------------------- the consumer
 
 @click.command("worker")

@@ -34,7 +34,8 @@ from marketplace.attachments import storage
 from marketplace.extensions import db
 from marketplace.matching import index
 from marketplace.models import (Achievement, Announcement, ApiToken, Application, Attachment, DemandResponse, Enquiry,
-                                ImportJob, ListingRevision, Milestone, Notification, Subscription)
+                                ImportJob, ListingRevision, Milestone, Notification, Policy, PolicyDelivery,
+                                Subscription, Tag)
 from marketplace.timeutil import utcnow
 
 from . import databases, factories
@@ -373,6 +374,29 @@ PAGE_CASES = [
     ("GET", "/monitoring/admin/reported", "/monitoring/admin/reported", only(ADMIN, OK)),
     ("POST", "/monitoring/admin/reported", "/monitoring/admin/reported", only(ADMIN, A), {"period": "2026Q1"}),
     ("POST", "/monitoring/admin/reported/import", "/monitoring/admin/reported/import", only(ADMIN, A)),
+    # enterprise profiles, pools and policies (#12): members, brokers assigned to its deals, admins
+    ("GET", "/enterprises/<int:org_id>", "/enterprises/{org_enterprise}", E(LOGIN, N, OK, OK, OK, N, N)),
+    ("GET", "/enterprises/<int:org_id>", "/enterprises/{org_researcher}", only(LOGGED_IN, N)),
+    ("POST", "/enterprises/<int:org_id>/figures", "/enterprises/{org_enterprise}/figures",
+     E(LOGIN, N, A, F, A, N, N), {"year": "2025", "employees": "50", "tech_staff": "10"}),
+    ("POST", "/enterprises/<int:org_id>/profile", "/enterprises/{org_enterprise}/profile",
+     E(LOGIN, N, A, F, A, N, N), {"field": "新材料", "registered_on": "2019-01-01"}),
+    ("GET", "/enterprise", "/enterprise", only(LOGGED_IN, REDIR)),
+    ("GET", "/policies/<int:policy_id>", "/policies/{policy}", E(LOGIN, N, OK, N, OK, N, N)),
+    ("GET", "/policies/<int:policy_id>", "/policies/999999", only(LOGGED_IN, N)),
+    ("GET", "/pools", "/pools", everyone(OK)),
+    ("GET", "/admin/enterprises", "/admin/enterprises?tag=科技型中小企业", only(ADMIN, OK)),
+    ("POST", "/admin/enterprises/<int:org_id>/tags", "/admin/enterprises/{org_enterprise}/tags", only(ADMIN, A),
+     {"tag_id": "{tag}"}),
+    ("GET", "/admin/tags", "/admin/tags", only(ADMIN, OK)),
+    ("POST", "/admin/tags", "/admin/tags", only(ADMIN, A), {"name": "矩阵标签"}),
+    ("POST", "/admin/tags/<int:tag_id>", "/admin/tags/{tag}", only(ADMIN, A), {"public": "1"}),
+    ("GET", "/admin/pools/<name>", "/admin/pools/near-sme", only(ADMIN, OK)),
+    ("GET", "/admin/pools/<name>", "/admin/pools/nonsense", only(ADMIN, N)),
+    ("GET", "/admin/pools/<name>.xlsx", "/admin/pools/near-hte.xlsx", only(ADMIN, OK)),
+    ("POST", "/admin/pools/<name>/publish", "/admin/pools/near-sme/publish", only(ADMIN, A), {"published": "1"}),
+    ("GET", "/admin/policies", "/admin/policies", only(ADMIN, OK)),
+    ("POST", "/admin/policies", "/admin/policies", only(ADMIN, A), {"title": "矩阵政策", "body": "正文"}),
 ]
 
 # API: the visitor sends no token; every other role sends its own Bearer token and no session cookie.
@@ -467,6 +491,14 @@ API_CASES = [
     ("GET", f"{API}/monitoring/reports/<period>", f"{API}/monitoring/reports/{{period}}", E(U, F, F, F, OK, F, F)),
     ("GET", f"{API}/monitoring/units/<int:unit_id>/series", f"{API}/monitoring/units/{{unit}}/series",
      E(U, F, F, F, OK, F, F)),
+    # enterprises (#12)
+    ("PUT", f"{API}/enterprises/<int:organization_id>/figures/<int:year>",
+     f"{API}/enterprises/{{org_enterprise}}/figures/2025", E(U, N, A, F, A, N, N), {"employees": 50}),
+    ("GET", f"{API}/enterprises/<int:organization_id>/evaluation", f"{API}/enterprises/{{org_enterprise}}/evaluation",
+     E(U, N, OK, OK, OK, N, N)),
+    ("GET", f"{API}/pools/<name>", f"{API}/pools/near-hte", E(U, F, F, F, OK, F, F)),
+    ("POST", f"{API}/policies", f"{API}/policies", E(U, F, F, F, A, F, F), {"title": "矩阵政策", "body": "正文"}),
+    ("GET", f"{API}/policies/<int:policy_id>", f"{API}/policies/{{policy}}", E(U, N, OK, N, OK, N, N)),
 ]
 
 TABLE = [("page", *row) for row in PAGE_CASES] + [("api", *row) for row in API_CASES]
@@ -531,6 +563,12 @@ def _build_world():
     db.session.add_all([application, winner, milestone, enquiry, notification, subscription, import_job, response,
                         announcement])
     db.session.commit()
+    policy = Policy(title="矩阵政策", body="正文", targets={}, created_by_id=users["admin"].id)
+    tag = Tag(name="矩阵人工标签", kind="manual")
+    db.session.add_all([policy, tag])
+    db.session.flush()
+    db.session.add(PolicyDelivery(policy_id=policy.id, organization_id=org_enterprise.id))
+    db.session.commit()
 
     from marketplace.deals import services as deals
 
@@ -550,7 +588,8 @@ def _build_world():
         "chal_draft": factories.demand(owner=enterprise, challenge=True, status="draft").id,
         "application": application.id, "milestone": milestone.id, "match": match.id, "enquiry": enquiry.id,
         "notification": notification.id, "subscription": subscription.id, "deal": deal.id,
-        "import_job": import_job.id, "response": response.id, "announcement": announcement.id,
+        "import_job": import_job.id, "policy": policy.id, "tag": tag.id, "response": response.id,
+        "announcement": announcement.id,
         **monitoring,
         "researcher_email": researcher.email, "PASSWORD": factories.PASSWORD,
         "token_researcher": tokens["researcher"].id,

@@ -207,4 +207,8 @@ def _org_form_data(form, posted):
 def org_profile(org_id):
     org = services.get_organization(org_id)
     achievements, demands = services.public_listings_of(org)
-    return render_template("accounts/org_profile.html", org=org, achievements=achievements, demands=demands)
+    from ..enterprises import access, services as enterprises  # the tags an admin marks public (#12)
+
+    return render_template("accounts/org_profile.html", org=org, achievements=achievements, demands=demands,
+                           public_tags=enterprises.tags_of(org, public_only=True),
+                           can_see_figures=org.kind == "enterprise" and access.can_view(current_user, org))

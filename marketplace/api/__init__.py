@@ -9,4 +9,5 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from . import attachments, challenges, deals, listings, matching, monitoring, tokens  # noqa: E402,F401  (routes register on bp)
+from . import (attachments, challenges, deals, enterprises, listings, matching, monitoring,  # noqa: E402,F401
+               tokens)  # (routes register on bp)

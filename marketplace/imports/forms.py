@@ -5,7 +5,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 
 class ImportForm(FlaskForm):
-    kind = SelectField("导入类型", choices=[SelectChoice("achievements", "科技成果"), SelectChoice("demands", "技术需求")],
+    kind = SelectField("导入类型", choices=[SelectChoice("achievements", "科技成果"), SelectChoice("demands", "技术需求"),
+                                                SelectChoice("figures", "企业经营数据")],
                       default="achievements", validators=[DataRequired(message="请选择导入类型")])
     file = FileField("文件", description="CSV（UTF-8，可带 BOM）或 Excel .xlsx；第 1 行为表头，中文或英文列名均可。",
                      validators=[FileRequired(message="请选择要上传的文件"),

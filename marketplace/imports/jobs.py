@@ -20,7 +20,7 @@ from ..models import ImportJob, User
 from ..templating import fmt_datetime
 from ..timeutil import utcnow
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
-from .services import ImportFailed, ListingImport, kind_from_arg
+from .services import ImportFailed, importer_for, kind_from_arg
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,8 @@ def run_job(job_id, progress=None):
     job.status, job.phase, job.started_at = "running", "read", utcnow()
     _commit(job, progress)
     try:
-        importer = ListingImport(job.kind, db.session.get(User, job.created_by_id), job.filename, job.upload,
-                                 publish=job.publish, org_name=job.org_name)
+        importer = importer_for(job.kind, db.session.get(User, job.created_by_id), job.filename, job.upload,
+                                publish=job.publish, org_name=job.org_name)
         _validate(job, importer, progress)
         if importer.report.errors:
             errors = len(importer.report.errors)

@@ -22,8 +22,16 @@ DEMAND_COLUMNS = {
     "budget": "预算(万元)", "is_challenge": "是否揭榜挂帅", "bounty": "悬赏金额(万元)", "deadline": "截止日期",
     "keywords": "关键词", "organization": "单位",
 }
-COLUMNS = {"achievement": ACHIEVEMENT_COLUMNS, "demand": DEMAND_COLUMNS}
-REQUIRED = {"achievement": ("title", "summary"), "demand": ("title", "description")}
+# Enterprises' yearly figures (enterprises/importer.py): money in 万元, counts as whole numbers.
+FIGURES_COLUMNS = {
+    "organization": "企业名称", "credit_code": "统一社会信用代码", "year": "年度", "unit": "镇街/园区",
+    "field": "行业领域", "registered_on": "注册日期", "employees": "职工总数", "tech_staff": "科技人员数",
+    "revenue": "销售收入(万元)", "rd_expense": "研发费用(万元)", "total_cost": "成本费用总额(万元)",
+    "high_tech_revenue": "高新技术产品收入(万元)", "total_assets": "资产总额(万元)", "net_assets": "净资产(万元)",
+    "ip_class1": "Ⅰ类知识产权", "ip_class2": "Ⅱ类知识产权", "standards_led": "主导制定标准数",
+}
+COLUMNS = {"achievement": ACHIEVEMENT_COLUMNS, "demand": DEMAND_COLUMNS, "figures": FIGURES_COLUMNS}
+REQUIRED = {"achievement": ("title", "summary"), "demand": ("title", "description"), "figures": ("year",)}
 EXTENSIONS = (".csv", ".xlsx")
 
 

@@ -25,7 +25,7 @@ from ..timeutil import utcnow
 from ..workflow import PermissionDenied, ValidationFailed
 from .readers import COLUMNS, ImportFailed, Limits, read_sheet
 
-KIND_ARGS = {"achievements": "achievement", "demands": "demand"}
+KIND_ARGS = {"achievements": "achievement", "demands": "demand", "figures": "figures"}
 CLEANERS = {"achievement": clean_achievement, "demand": clean_demand}
 IMPORT_NOTE = "批量导入"
 PUBLISH_NOTE = "批量导入并发布"
@@ -33,7 +33,7 @@ ORG_NAME_MAX = 200
 MONEY_COLUMNS = ("price", "budget", "bounty")
 NEGOTIABLE = ("面议", "面谈", "议价")  # an amount cell that says "negotiable" means no amount
 
-__all__ = ["ImportFailed", "ImportReport", "RowError", "ListingImport", "import_file", "kind_from_arg"]
+__all__ = ["ImportFailed", "ImportReport", "RowError", "ListingImport", "import_file", "importer_for", "kind_from_arg"]
 
 
 @dataclass
@@ -74,7 +74,7 @@ def kind_from_arg(value):
     if value in KIND_ARGS.values():
         return value
     if value not in KIND_ARGS:
-        raise ImportFailed("类型必须是 achievements（科技成果）或 demands（技术需求）")
+        raise ImportFailed("类型必须是 achievements（科技成果）、demands（技术需求）或 figures（企业经营数据）")
     return KIND_ARGS[value]
 
 
@@ -90,6 +90,15 @@ def guess_org_kind(name, listing_kind):
     if any(word in name for word in ("研究院", "研究所", "科学院", "实验室", "研究中心")):
         return "institute"
     return "institute" if listing_kind == "achievement" else "enterprise"
+
+
+def importer_for(kind, admin, filename, data, publish=False, org_name=None):
+    """The importer of a kind: listings here, enterprises' figures in enterprises/importer.py."""
+    if kind_from_arg(kind) == "figures":
+        from ..enterprises.importer import FiguresImport
+
+        return FiguresImport(admin, filename, data)
+    return ListingImport(kind, admin, filename, data, publish=publish, org_name=org_name)
 
 
 class ListingImport:
@@ -211,7 +220,7 @@ class ListingImport:
 def import_file(kind, admin, filename, data, publish=False, org_name=None):
     """Validate then insert in one go (no progress); returns the ImportReport. The caller commits
     when `report.ok`; on errors nothing was written."""
-    job = ListingImport(kind, admin, filename, data, publish=publish, org_name=org_name)
+    job = importer_for(kind, admin, filename, data, publish=publish, org_name=org_name)
     if job.validate():
         job.insert()
     return job.report

@@ -18,7 +18,7 @@ from ..security import role_required
 from ..workflow import DomainError
 from . import jobs, samples
 from .forms import ImportForm
-from .readers import ACHIEVEMENT_COLUMNS, DEMAND_COLUMNS
+from .readers import ACHIEVEMENT_COLUMNS, DEMAND_COLUMNS, FIGURES_COLUMNS
 
 bp = Blueprint("imports", __name__)
 log = logging.getLogger(__name__)
@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 def _page(form, error=None, status=200):
     return render_template("imports/upload.html", form=form, error=error, jobs=jobs.recent_jobs(),
-                           achievement_columns=ACHIEVEMENT_COLUMNS, demand_columns=DEMAND_COLUMNS), status
+                           achievement_columns=ACHIEVEMENT_COLUMNS, demand_columns=DEMAND_COLUMNS,
+                           figures_columns=FIGURES_COLUMNS), status
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])

@@ -13,3 +13,5 @@ from .attachments import Attachment  # noqa: F401
 from .revisions import ListingRevision  # noqa: F401
 from .trust import Announcement, DemandResponse, Favourite  # noqa: F401
 from .monitoring import Indicator, IndicatorTarget, ReportedValue, Snapshot, SnapshotValue  # noqa: F401
+from .enterprises import (EnterpriseFigures, EnterpriseProfile, FiguresChange, OrganizationTag, Policy,  # noqa: F401
+                          PolicyDelivery, PoolEvent, PoolMember, PoolSetting, Tag)

@@ -2,6 +2,7 @@
 from ..extensions import db
 from ..timeutil import utcnow
 
+JOB_KINDS = {"achievement": "科技成果", "demand": "技术需求", "figures": "企业经营数据"}
 JOB_STATES = {"queued": "排队中", "running": "进行中", "succeeded": "已完成", "failed": "失败"}
 JOB_PHASES = {"queued": "等待处理", "read": "读取文件", "validate": "校验", "insert": "写入",
               "index": "更新索引与匹配推荐", "done": "完成"}
@@ -9,7 +10,7 @@ JOB_PHASES = {"queued": "等待处理", "read": "读取文件", "validate": "校
 
 class ImportJob(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    kind = db.Column(db.String(20), nullable=False)  # achievement / demand
+    kind = db.Column(db.String(20), nullable=False)  # achievement / demand / figures
     filename = db.Column(db.String(255), nullable=False)
     checksum = db.Column(db.String(64), nullable=False, index=True)  # sha256 of the uploaded bytes
     size = db.Column(db.Integer, nullable=False, default=0)
@@ -33,6 +34,10 @@ class ImportJob(db.Model):
     @property
     def finished(self):
         return self.status in ("succeeded", "failed")
+
+    @property
+    def kind_label(self):
+        return JOB_KINDS.get(self.kind, self.kind)
 
     @property
     def status_label(self):
