@@ -263,6 +263,11 @@ def hte_valid(cert_on, today):
     return cert_on is not None and _plus_years(cert_on, HTE_CERT_VALID_YEARS) > today
 
 
+def hte_issued_after(today):
+    """A certificate is still valid on `today` when it was issued after this day (the same rule, for SQL)."""
+    return _plus_years(today, -HTE_CERT_VALID_YEARS)
+
+
 def near_hte(conditions):
     """At most one of IP/staff/R&D/high-tech short, within its margin, none unknown; registration met."""
     by_key = {c.key: c for c in conditions}

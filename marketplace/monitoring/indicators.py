@@ -11,13 +11,14 @@ To add one (e.g. 科技型企业数 or 创新券兑付), write one more decorate
 catalogue on /monitoring/admin/indicators (the form offers every registry key not yet used).
 """
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import distinct, func, select
 
+from ..enterprises.rules import hte_issued_after
 from ..extensions import db
-from ..models import Achievement, Deal, Demand, Event, Organization
+from ..models import Achievement, Deal, Demand, EnterpriseProfile, Event, Organization, PoolEvent
 from ..models.listings import PUBLIC_STATES
 from ..timeutil import LOCAL_TZ
 
@@ -123,3 +124,50 @@ def contracts_registered(start, end):
 def contract_amount(start, end):
     """The sum of the amounts of the contracts signed in the range (NUMERIC, summed in SQL)."""
     return _deals(Deal.signed_on, func.coalesce(func.sum(Deal.amount), 0), start, end)
+
+
+# ---------------------------------------------------------------- enterprise stocks (#12): counts at the period's end
+
+@computed("sme_qualified", "科技型中小企业数", "家")
+def sme_qualified(start, end):
+    """Enterprises whose latest evaluation qualifies them as 科技型中小企业 (the state when the snapshot is
+    taken: evaluations keep no history, so take snapshots at the period's end, as the scheduled task does)."""
+    return by_unit(select(Organization.unit_id, func.count(EnterpriseProfile.organization_id))
+                   .join(Organization, Organization.id == EnterpriseProfile.organization_id)
+                   .where(EnterpriseProfile.qualified)
+                   .group_by(Organization.unit_id))
+
+
+@computed("hte_count", "高新技术企业数", "家")
+def hte_count(start, end):
+    """Enterprises holding a 高新技术企业 certificate valid on the period's last day (issued within the
+    certificate's validity before it: enterprises.rules.hte_valid)."""
+    last_day = end - timedelta(days=1)
+    issued_after = hte_issued_after(last_day)
+    return by_unit(select(Organization.unit_id, func.count(EnterpriseProfile.organization_id))
+                   .join(Organization, Organization.id == EnterpriseProfile.organization_id)
+                   .where(EnterpriseProfile.hte_cert_no.is_not(None), EnterpriseProfile.hte_cert_on <= last_day,
+                          EnterpriseProfile.hte_cert_on > issued_after)
+                   .group_by(Organization.unit_id))
+
+
+def _pool_size(pool, end):
+    """Members of a cultivation pool at the period's end, from its enter/leave events (history kept)."""
+    latest = (select(PoolEvent.organization_id, func.max(PoolEvent.id).label("last_id"))
+              .where(PoolEvent.pool == pool, PoolEvent.created_at < utc_bound(end))
+              .group_by(PoolEvent.organization_id).subquery())
+    return by_unit(select(Organization.unit_id, func.count(PoolEvent.id))
+                   .join(latest, latest.c.last_id == PoolEvent.id)
+                   .join(Organization, Organization.id == PoolEvent.organization_id)
+                   .where(PoolEvent.action == "enter")
+                   .group_by(Organization.unit_id))
+
+
+@computed("near_sme_pool", "准科技型企业培育库入库数", "家")
+def near_sme_pool(start, end):
+    return _pool_size("near-sme", end)
+
+
+@computed("near_hte_pool", "准高企培育库入库数", "家")
+def near_hte_pool(start, end):
+    return _pool_size("near-hte", end)
