@@ -7,7 +7,6 @@ import pytest
 
 from marketplace.deals import services
 from marketplace.deals.figures import amounts_by_month
-from marketplace.extensions import db
 from marketplace.timeutil import local_today
 
 from .deals_support import SIGN, advance_to, open_deal, world
