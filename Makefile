@@ -33,11 +33,13 @@ run: install
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	  $(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's chromium for the browser tests (Playwright drives it; no browser download), with a CJK font
+# (fonts-wqy-microhei) so that the screenshots under tests/e2e/screenshots/ show Chinese text, not boxes.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && fc-list :lang=zh family | grep -q .; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium \
+	    fonts-wqy-microhei >/dev/null; }
 
 # Two test processes (pytest-xdist; each has its own temp dirs, databases and browser). PYTEST_WORKERS=0: one.
 PYTEST_WORKERS ?= 2

@@ -86,12 +86,17 @@ def test_csv_import_keeps_accepting_the_older_names(db, make):
     assert not bad.ok and "成熟度无效" in str(bad.errors)
 
 
-def test_pages_show_the_stage_name_and_an_older_stored_value_too(client, make):
+def test_pages_show_the_stage_name_and_an_older_stored_value_too(client, login, make):
     new = make.achievement(title="新刻度成果", maturity="TRL5")
     old = make.achievement(title="旧数据成果", maturity="中试")  # stored before the migration
     assert "TRL 5 · 小试" in text_of(client.get(f"/achievements/{new.id}"))
     assert "TRL 6 · 中试" in text_of(client.get(f"/achievements/{old.id}"))
     assert maturity_label("产业化") == "TRL 9 · 产业化"
+    draft = make.achievement(title="旧数据草稿", maturity="中试", status="draft")
+    login(draft.owner)
+    edit = client.get(f"/achievements/{draft.id}/edit").get_data(as_text=True)
+    assert '<option selected value="TRL6">' in edit  # editing does not lose an older value
+    login(None)
     listed = text_of(client.get("/achievements?maturity=小试"))  # an older name in a bookmarked URL still filters
     assert "新刻度成果" in listed and "旧数据成果" not in listed
 

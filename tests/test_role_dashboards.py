@@ -1,5 +1,6 @@
 """Issue #11 items 6, 8 and 9: closed deals have no next step; each role lands on its own dashboard and every
-admin page keeps the admin tab bar; the deal figures' charts are titled with their unit and show every month."""
+admin page keeps the admin tab bar; the deal figures' charts are titled with their unit and show every month;
+pages name a Chinese-capable font stack."""
 import re
 from datetime import timedelta
 
@@ -145,3 +146,15 @@ def test_each_chart_is_titled_with_its_unit(db, client, login, make):
     assert captions == ["各阶段累计到达（笔）", "各阶段累计合同金额（万元）", "各阶段停留天数中位数（天）",
                         "按技术领域的签约金额（万元）", "按月份的签约金额（万元）"]
     assert 'viewBox="0 0 380 ' in html  # a phone-wide drawing: 13-unit labels stay ≥ 12 px at 390 px
+
+
+# ---------------------------------------------------------------- fonts
+
+def test_pages_name_a_chinese_capable_font_stack(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "/static/css/app.css" in page
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    stack = re.search(r"--bs-font-sans-serif:([^;]+);", css).group(1)
+    for family in ('"PingFang SC"', '"Microsoft YaHei"', '"Noto Sans CJK SC"', '"WenQuanYi Micro Hei"'):
+        assert family in stack
+    assert stack.strip().endswith("sans-serif") and "body { font-family: var(--bs-font-sans-serif); }" in css

@@ -10,7 +10,7 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MATURITY_LABELS, MODES
-from .cleaning import MONEY_TEXT_MAX
+from .cleaning import MONEY_TEXT_MAX, normalize_maturity
 from ..text import DESCRIPTION_MAX, KEYWORD_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX
 from ..timeutil import to_local
 
@@ -78,6 +78,7 @@ class AchievementForm(ListingForm):
     def fill_from(self, listing):
         for name in ("title", "summary", "description", "details", "field", "type", "patent_no", "maturity"):
             getattr(self, name).data = getattr(listing, name) or ""
+        self.maturity.data = normalize_maturity(listing.maturity) or ""  # an older name (中试) shows as its TRL
         self.modes.data = listing.mode_list
         self.price.data = "" if listing.price is None else str(listing.price)
         self.keywords.data = "、".join(listing.keyword_list)

@@ -124,6 +124,12 @@ def test_deal_board_shows_every_stage_without_clipping(page, live_server, demo):
             assert len({round(box["y"]) for box in boxes}) == 1
 
 
+def test_pages_use_the_chinese_font_stack(page, live_server):
+    page.goto("/")
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert family.startswith('"PingFang SC"') and "WenQuanYi Micro Hei" in family
+
+
 def test_figures_labels_are_readable_on_a_phone(page, live_server, demo):
     _log_in(page, demo["admin"][0])
     page.set_viewport_size({"width": 390, "height": 844})
