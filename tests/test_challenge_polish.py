@@ -12,6 +12,7 @@ from marketplace.models import Achievement, Application, Milestone
 from marketplace.models.listings import MATURITY_LABELS, maturity_label
 
 from .challenge_support import PROPOSAL, notices, reload
+from .factories import PASSWORD
 
 
 def text_of(response):
@@ -134,6 +135,9 @@ def test_owner_sees_quote_above_bounty(db, client, login, make):
     client.post(f"/challenges/{challenge.id}/apply", data={**PROPOSAL, "quote": "150", "confirm_over_bounty": "y"})
     application = db.session.query(Application).one()
     login(challenge.owner)
+    token = client.post("/api/v1/tokens", json={"email": challenge.owner.email, "password": PASSWORD}).get_json()
+    api = client.get(f"/api/v1/applications/{application.id}", headers={"Authorization": f"Bearer {token['token']}"})
+    assert api.status_code == 200 and api.get_json()["quote_above_bounty"] is True
     manage = text_of(client.get(f"/challenges/{challenge.id}/manage"))
     assert manage.count("报价高于悬赏") == 1
     assert "报价高于悬赏" in text_of(client.get(f"/applications/{application.id}"))
