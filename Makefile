@@ -33,7 +33,8 @@ run: install
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	  $(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's chromium for the browser tests (Playwright drives it; no browser download), with a CJK font
+# (fonts-wqy-microhei) so that the screenshots under tests/e2e/screenshots/ show Chinese text, not boxes.
 chromium:
 	@{ command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -19,12 +19,13 @@ def fmt_money(value, empty="面议"):
 
 
 def init_app(app):
-    from .models.listings import FIELDS
+    from .models.listings import FIELDS, maturity_label
 
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["date"] = lambda dt: fmt_datetime(dt, "%Y-%m-%d")
     app.jinja_env.filters["money"] = fmt_money
     app.jinja_env.filters["days_left"] = days_left
+    app.jinja_env.filters["maturity"] = maturity_label
     app.jinja_env.globals["FIELDS"] = FIELDS
 
     @app.context_processor

@@ -48,7 +48,7 @@ def user(role="researcher", org=None, email=None, name=None, verified_org=True, 
 def achievement(owner=None, status="published", **kw):
     owner = owner or user("researcher")
     values = dict(title="一种石墨烯复合导热材料的制备方法", summary="本成果提供一种石墨烯复合导热材料，导热系数高。",
-                  field="新材料", type="发明专利", maturity="中试", modes="转让,许可", price=Decimal("50.00"),
+                  field="新材料", type="发明专利", maturity="TRL6", modes="转让,许可", price=Decimal("50.00"),
                   keywords="石墨烯,导热材料")
     values.update(kw)
     a = Achievement(owner_id=owner.id, organization_id=owner.organization_id, status=status,

@@ -239,6 +239,8 @@ PAGE_CASES = [
      "/challenges/{chal_run}/accept", only(("enterprise",), A)),
     ("POST", "/challenges/<int:demand_id>/milestones", "/challenges/{chal}/milestones", only(("enterprise",), A),
      {"title": "小试", "share_percent": "30", "due_on": "2030-01-01"}),
+    ("POST", "/challenges/<int:demand_id>/milestones/<int:milestone_id>/delete",
+     "/challenges/{chal_run}/milestones/{milestone}/delete", only(("enterprise",), A)),
     ("POST", "/challenges/<int:demand_id>/milestones/<int:milestone_id>/<any(report, accept, reject):action>",
      "/challenges/{chal_run}/milestones/{milestone}/report", only(("researcher", "enterprise"), A),
      {"note": "完成小试"}),

@@ -127,7 +127,7 @@ def test_figures_page_is_for_admins_with_svg_and_tables(fixture, client, login):
     assert html.count("<svg") == 5 and "<script" not in html.split("</footer>")[0].split("<main")[1]
     assert "cdn" not in html.lower()
     assert "33.3%" in html and "180.25" in html and "30.0" in html
-    assert 'width="360"' in html  # the longest bar fills the bar area
+    assert 'width="180"' in html  # the longest bar fills the bar area
 
 
 def test_csv_export_has_bom_and_exact_rows(fixture, client, login):

@@ -32,8 +32,8 @@ def test_lists_show_only_published_listings_with_count(client, make):
 
 
 def test_achievement_filters(client, make):
-    make.achievement(title="生物甲", field="生物医药", type="发明专利", maturity="中试", modes="转让")
-    make.achievement(title="材料乙", field="新材料", type="技术秘密", maturity="产业化", modes="许可,技术服务")
+    make.achievement(title="生物甲", field="生物医药", type="发明专利", maturity="TRL6", modes="转让")
+    make.achievement(title="材料乙", field="新材料", type="技术秘密", maturity="TRL9", modes="许可,技术服务")
     assert "材料乙" not in text(client.get("/achievements?field=生物医药"))
     page = text(client.get("/achievements?type=技术秘密"))
     assert "材料乙" in page and "生物甲" not in page

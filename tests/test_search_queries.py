@@ -16,7 +16,7 @@ HOSTILE = [
 @pytest.fixture
 def listings(make):
     graphene = new_achievement(title="石墨烯导热膜", summary="石墨烯 Batteries 散热", keywords="石墨烯,散热")
-    alloy = new_achievement(title="高熵合金涂层", summary="耐磨耐腐蚀高熵合金", field="新材料", maturity="小试",
+    alloy = new_achievement(title="高熵合金涂层", summary="耐磨耐腐蚀高熵合金", field="新材料", maturity="TRL5",
                             keywords="高熵合金")
     need = new_demand(title="寻求电池散热方案", description="<p>电池包散热需要石墨烯材料</p>", field="新能源")
     draft = make.achievement(status="draft", title="石墨烯草稿成果", summary="石墨烯草稿")

@@ -26,6 +26,7 @@ def serialize_application(app, events=True):
         "team": app.team or "",
         "plan": app.plan or "",
         "quote": money(app.quote),
+        "quote_above_bounty": apps.quote_above_bounty(app.quote, app.demand),
         "status": app.status,
         "reason": app.decline_reason if app.status == "declined" else None,
         "code": app.decline_code if app.status == "declined" else None,

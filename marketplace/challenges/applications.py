@@ -42,6 +42,20 @@ def clean_application(data):
     return {"proposal": proposal, "team": team, "plan": plan, "quote": quote}
 
 
+def quote_above_bounty(quote, demand):
+    """A quote above the challenge's bounty is allowed; the applicant is warned and the owner sees 报价高于悬赏."""
+    return quote is not None and demand.bounty is not None and quote > demand.bounty
+
+
+def over_bounty_warning(demand, data):
+    """The warning the apply / edit form shows before a quote above the bounty is sent, or None."""
+    quote = parse_amount(data.get("quote"), "报价", "quote", {}, allow_zero=True)
+    if not quote_above_bounty(quote, demand):
+        return None
+    return (f"您的报价 {quote} 万元高于本榜悬赏 {demand.bounty} 万元。可以提交，但发榜企业会看到“报价高于悬赏”的提示；"
+            "如确认按此报价申请，请勾选下方确认框后再提交。")
+
+
 # ---------------------------------------------------------------- access
 
 def can_view(user, app):
@@ -99,7 +113,8 @@ def apply_to_challenge(demand, user, data, now=None):
     db.session.add(app)
     db.session.flush()
     org = f"（{membership_of(user).name}）" if membership_of(user) else ""
-    notify(demand.owner, "application_new", f"{user.name}{org}申请揭榜《{demand.title}》，报价 {app.quote} 万元",
+    above = "（报价高于悬赏）" if quote_above_bounty(app.quote, demand) else ""
+    notify(demand.owner, "application_new", f"{user.name}{org}申请揭榜《{demand.title}》，报价 {app.quote} 万元{above}",
            application_url(app))
     return app
 

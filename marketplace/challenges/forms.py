@@ -1,6 +1,6 @@
 """Forms of the challenge pages (CSRF on every POST; the rules themselves live in the services)."""
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.challenges import DECLINE_REASONS
@@ -17,6 +17,7 @@ class ApplicationForm(FlaskForm):
                                                                       message="计划不能超过 %(max)d 个字符")],
                          render_kw={"rows": 5})
     quote = StringField("报价（万元）", validators=[DataRequired("请填写报价（万元）")], render_kw={"inputmode": "decimal"})
+    confirm_over_bounty = BooleanField("我已知晓报价高于悬赏，仍按此报价提交")  # shown with the warning only
 
 
 class DeclineForm(FlaskForm):

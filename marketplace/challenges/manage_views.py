@@ -32,6 +32,8 @@ def manage(demand_id):
         button=EmptyForm(), decline_form=DeclineForm(), reason_form=ReasonForm(), note_form=NoteForm(),
         milestone_form=MilestoneForm(), progress_form=ProgressForm(),
         can_add_milestone=demand.status in ms.EDITABLE_CHALLENGE_STATES,
+        can_delete_milestone=lambda m: ms.can_delete_milestone(current_user, m),
+        above_bounty=apps.quote_above_bounty,
         milestone_share=sum(m.share_percent for m in demand.milestones),
         under_review=demand.status in ("published", "reviewing"))
 
@@ -94,6 +96,18 @@ def add_milestone(demand_id):
     if not form.validate_on_submit():
         return form_refused(form, target)
     return run_action(lambda: ms.add_milestone(demand, current_user, form.data), "里程碑已添加", target)
+
+
+@bp.route("/challenges/<int:demand_id>/milestones/<int:milestone_id>/delete", methods=["POST"])
+@role_required("enterprise")
+def delete_milestone(demand_id, milestone_id):
+    demand = services.get_owned_challenge(demand_id, current_user)
+    milestone = ms.get_milestone(demand, milestone_id)
+    form = EmptyForm()
+    target = _manage_target(demand_id)
+    if not form.validate_on_submit():
+        return form_refused(form, target)
+    return run_action(lambda: ms.delete_milestone(milestone, current_user), "里程碑已删除", target)
 
 
 @bp.route("/challenges/<int:demand_id>/milestones/<int:milestone_id>/<any(report, accept, reject):action>",

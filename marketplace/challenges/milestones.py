@@ -1,6 +1,6 @@
 """Milestones of a challenge: a share of the bounty each (shares sum ≤ 100%), progress and acceptance.
 
-The owner defines milestones until work starts; while the challenge is in progress the owner or
+The owner defines (and may delete) milestones until work starts; while the challenge is in progress the owner or
 the selected team records progress (→ 待验收), and the owner accepts it or asks for rework.
 """
 from datetime import date, datetime
@@ -72,6 +72,25 @@ def add_milestone(demand, user, data):
     db.session.flush()
     db.session.refresh(demand, ["milestones"])
     return milestone
+
+
+def can_delete_milestone(user, milestone):
+    return is_owner(user, milestone.demand) and milestone.demand.status in EDITABLE_CHALLENGE_STATES \
+        and milestone.status == "planned"
+
+
+def delete_milestone(milestone, user):
+    """The owner removes a milestone while milestones may still be changed (before work starts)."""
+    demand = milestone.demand
+    if not is_owner(user, demand):
+        raise PermissionDenied("只有发榜企业可以删除里程碑")
+    if not can_delete_milestone(user, milestone):
+        raise InvalidTransition("攻关开始后不能再删除里程碑")
+    db.session.delete(milestone)
+    db.session.flush()
+    db.session.refresh(demand, ["milestones"])
+    for position, remaining in enumerate(sorted(demand.milestones, key=lambda m: m.position), start=1):
+        remaining.position = position  # the list stays numbered 1, 2, 3 …
 
 
 def get_milestone(demand, milestone_id):

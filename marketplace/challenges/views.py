@@ -115,7 +115,8 @@ def apply(demand_id):
     if not can_act_for_org(current_user):
         raise PermissionDenied("加入单位的申请通过后才能揭榜")
     form = ApplicationForm()
-    if form.validate_on_submit():
+    warning = apps.over_bounty_warning(demand, form.data) if form.is_submitted() else None
+    if form.validate_on_submit() and not (warning and not form.confirm_over_bounty.data):
         try:
             application = apps.apply_to_challenge(demand, current_user, form.data)
             db.session.commit()
@@ -128,7 +129,7 @@ def apply(demand_id):
             db.session.rollback()
             flash(err.message, "danger")
             return redirect(services.detail_url(demand))
-    return render_template("challenges/apply.html", demand=demand, form=form,
+    return render_template("challenges/apply.html", demand=demand, form=form, over_bounty=warning,
                            days_left=days_left(demand.deadline)), (400 if form.errors else 200)
 
 
@@ -137,12 +138,14 @@ def apply(demand_id):
 def application_detail(app_id):
     application = apps.get_application(app_id, current_user)
     editable = apps.can_edit(current_user, application)
+    warning = None
     form = ApplicationForm(obj=application if request.method == "GET" else None)
     status = 200
     if request.method == "POST":
         if application.applicant_id != current_user.id:
             return render_template("errors/error.html", status=403, message="只有申请人可以修改申请"), 403
-        if form.validate_on_submit():
+        warning = apps.over_bounty_warning(application.demand, form.data)
+        if form.validate_on_submit() and not (warning and not form.confirm_over_bounty.data):
             try:
                 apps.update_application(application, current_user, form.data)
                 db.session.commit()
@@ -155,9 +158,10 @@ def application_detail(app_id):
                 db.session.rollback()
                 flash(err.message, "danger")
                 return redirect(url_for("challenges.application_detail", app_id=app_id))
-        status = 400
+        status = 400 if form.errors else 200
     return render_template("challenges/application.html", application=application, demand=application.demand,
-                           form=form, editable=editable, button=EmptyForm(),
+                           form=form, editable=editable, button=EmptyForm(), over_bounty=warning,
+                           above_bounty=apps.quote_above_bounty,
                            events=history("application", application.id), application_labels=APPLICATION_STATES,
                            progress_form=ProgressForm(),
                            is_owner=services.is_owner(current_user, application.demand),

@@ -1,25 +1,28 @@
 """Admins' deal figures: the page (SVG bars beside the tables) and its CSV / XLSX exports."""
+from decimal import Decimal
+
 from flask import Blueprint, Response, render_template
 
 from ..deals import export, figures
 from ..deals.charts import bar_chart
 from ..security import role_required
-from ..templating import fmt_money
 from ..timeutil import local_today
+from . import sections  # noqa: F401  (registers the admin's and the broker's /me sections)
 
 bp = Blueprint("dashboard", __name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _charts(data):
-    money = lambda value: fmt_money(value, empty="0.00 万元")  # noqa: E731
+    """The page's charts; values are plain numbers, the unit is in each chart's title (the template)."""
+    amount = lambda value: f"{Decimal(value or 0):,.2f}"  # noqa: E731
     return {
         "funnel": bar_chart(data["funnel"], "label", "reached"),
-        "funnel_amount": bar_chart(data["funnel"], "label", "reached_amount", money),
+        "funnel_amount": bar_chart(data["funnel"], "label", "reached_amount", amount),
         "median_days": bar_chart([r for r in data["median_days"] if r["median_days"] is not None],
-                                 "label", "median_days", lambda v: f"{v} 天"),
-        "by_field": bar_chart(data["by_field"], "field", "amount", money),
-        "by_month": bar_chart(data["by_month"], "month", "amount", money),
+                                 "label", "median_days"),
+        "by_field": bar_chart(data["by_field"], "field", "amount", amount),
+        "by_month": bar_chart(data["by_month"], "month", "amount", amount),
     }
 
 

@@ -1,10 +1,16 @@
-"""Geometry of the server-rendered SVG bar charts (no JS library): rows in, bars out."""
+"""Geometry of the server-rendered SVG bar charts (no JS library): rows in, bars out.
+
+The drawing is 380 units wide, about a phone's width, and the page never scales it beyond 1.3x
+(app.css .bar-chart): the 13-unit labels stay between ~12 and ~17 px on any screen. Values are plain
+numbers; each chart's title names the unit.
+"""
 from decimal import Decimal
 
-LABEL_WIDTH = 140
-BAR_AREA = 360
+LABEL_WIDTH = 112
+BAR_AREA = 180
+VALUE_WIDTH = 88
 ROW_HEIGHT = 28
-VIEW_WIDTH = LABEL_WIDTH + BAR_AREA + 120
+VIEW_WIDTH = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
 
 
 def bar_chart(rows, label_key, value_key, fmt=str):

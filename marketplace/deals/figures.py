@@ -109,7 +109,20 @@ def amounts_by_month(deals):
         row = totals.setdefault(month, {"month": month, "count": 0, "amount": ZERO})
         row["count"] += 1
         row["amount"] += deal.amount
-    return [totals[m] for m in sorted(totals)]
+    known = sorted(m for m in totals if m != "未知")
+    months = _months_between(known[0], known[-1]) if known else []
+    rows = [totals.get(m) or {"month": m, "count": 0, "amount": ZERO} for m in months]
+    return rows + ([totals["未知"]] if "未知" in totals else [])
+
+
+def _months_between(first, last):
+    """Every month from first to last ("YYYY-MM"), so a month without contracts shows as zero."""
+    year, month = map(int, first.split("-"))
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def compute():

@@ -57,6 +57,11 @@ def board(user, filters):
     return columns
 
 
+def shown_next_step_on(deal):
+    """The next step's date the pages show: none once the deal is closed (已转化, 已终止)."""
+    return deal.next_step_on if deal.stage in OPEN_STAGES else None
+
+
 def is_overdue(deal, today=None):
     """A next step whose date has passed while the deal is still open."""
     return (deal.next_step_on is not None and deal.stage in OPEN_STAGES

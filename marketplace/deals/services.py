@@ -242,6 +242,7 @@ def advance_deal(deal, actor, to, data):
     for key, value in values.items():
         setattr(deal, key, value)
     deal.stage_changed_at = event.created_at = utcnow()
+    _drop_next_step_if_closed(deal)
     notify_many(participants(deal), "deal_stage", f"交易《{deal.title}》进入「{DEAL_STAGES[to]}」阶段",
                 deal_url(deal), exclude=actor)
     return event
@@ -259,6 +260,7 @@ def terminate_deal(deal, actor, reason):
     event = DEAL_MACHINE.apply(deal, "terminate", actor, reason)
     deal.terminate_reason = reason
     deal.stage_changed_at = event.created_at = utcnow()
+    _drop_next_step_if_closed(deal)
     notify_many(participants(deal), "deal_terminated", f"交易《{deal.title}》已终止：{reason}", deal_url(deal),
                 exclude=actor)
     return event
@@ -274,6 +276,12 @@ def next_stage(deal):
 
 def is_open(deal):
     return deal.stage in OPEN_STAGES
+
+
+def _drop_next_step_if_closed(deal):
+    """A closed deal (已转化, 已终止) has no next step."""
+    if not is_open(deal):
+        deal.next_step = deal.next_step_on = None
 
 
 # ---------------------------------------------------------------- broker's working tools
@@ -313,6 +321,8 @@ def set_next_step(deal, actor, text, on):
     """The broker's next step and its date; clearing both is allowed."""
     if not can_manage(actor, deal):
         raise PermissionDenied("只有负责该交易的技术经纪人或管理员可以设置下一步")
+    if not is_open(deal):
+        raise InvalidTransition(f"交易已「{deal.stage_label}」，不再设置下一步")
     errors = {}
     text = parse_text(text, "下一步计划", "next_step", errors, 200, required=False)
     day = parse_date(on, "计划日期", "next_step_on", errors, required=False, not_after_today=False)

@@ -48,7 +48,8 @@ def board():
     columns = queries.board(current_user, filters)
     return render_template("deals/board.html", columns=columns, filters=filters, fields=FIELDS,
                            brokers=queries.brokers() if is_admin(current_user) else [],
-                           organizations=queries.organizations(), is_overdue=queries.is_overdue)
+                           organizations=queries.organizations(), is_overdue=queries.is_overdue,
+                           next_step_on=queries.shown_next_step_on)
 
 
 @bp.route("/deals/leads")

@@ -2,9 +2,11 @@
 
 Every limit is checked before any costly step (sanitizing, splitting) and refused with a Chinese message
 keyed by field, never cut: DESIGN §6 "Limits"."""
+import re
 from datetime import date, datetime
 
-from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES, PATENT_TYPES
+from ..models.listings import (ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MATURITY_LABELS, MODES, OLD_MATURITIES,
+                               PATENT_TYPES, TRL_STAGES)
 from ..parsing import parse_amount
 from ..text import (DESCRIPTION_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text,
                     keywords_error, sanitize_html, split_keywords, split_modes, too_long)
@@ -59,6 +61,30 @@ def _choice(data, key, label, choices, errors, default=None):
     return value
 
 
+def normalize_maturity(value):
+    """TRL1 … TRL9 from a code (TRL5, trl 5), a label (TRL 5 · 小试), a stage name (小试) or an older name
+    (实验室 → TRL4); None if it is none of them."""
+    text = re.sub(r"\s+", "", str(value or "")).upper()
+    if text in MATURITIES:
+        return text
+    if text in OLD_MATURITIES:
+        return OLD_MATURITIES[text]
+    for code, name in TRL_STAGES.items():
+        if text in (name, f"{code}·{name}", f"{code}{name}"):
+            return code
+    return None
+
+
+def _maturity(data, errors):
+    raw = _plain(data, "maturity", "成熟度", errors).strip()
+    if not raw:
+        return None
+    code = normalize_maturity(raw)
+    if code is None:
+        errors["maturity"] = f"成熟度无效，可选：{'、'.join(MATURITY_LABELS.values())}（也可填 TRL1–TRL9）"
+    return code
+
+
 def _keywords(data, errors):
     """Keywords as text (separated by 、 , ; or spaces) or a list of texts; too many or too long is refused."""
     raw = data.get("keywords")
@@ -109,7 +135,7 @@ def clean_achievement(data):
         "details": _html(data, "details", "非公开详情", errors),
         "field": _choice(data, "field", "技术领域", FIELDS, errors, default="其他"),
         "type": _choice(data, "type", "成果类型", ACHIEVEMENT_TYPES, errors, default="其他"),
-        "maturity": _choice(data, "maturity", "成熟度", MATURITIES, errors),
+        "maturity": _maturity(data, errors),
         "price": parse_amount(data.get("price"), "参考价格", "price", errors, required=False, allow_zero=True),
         "keywords": _keywords(data, errors),
     }

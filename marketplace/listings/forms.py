@@ -9,8 +9,9 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models.listings import ACHIEVEMENT_TYPES, CONTACT_SHOW, FIELDS, MATURITIES, MODES
+from ..models.listings import ACHIEVEMENT_TYPES, CONTACT_SHOW, FIELDS, MATURITIES, MATURITY_LABELS, MODES
 from ..parsing import MONEY_TEXT_MAX
+from .cleaning import normalize_maturity
 from ..text import DESCRIPTION_MAX, KEYWORD_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX
 from ..timeutil import to_local
 
@@ -82,7 +83,8 @@ class AchievementForm(ListingForm):
     type = SelectField("成果类型", choices=_choices(ACHIEVEMENT_TYPES), validate_choice=False)
     patent_no = StringField("专利号 / 登记号", validators=[_max("专利号", 40)],
                             description="发明专利、实用新型、外观设计请填写申请号，如 201710601862.3")
-    maturity = SelectField("成熟度", choices=_choices(MATURITIES, blank="请选择"), validate_choice=False)
+    maturity = SelectField("成熟度", validate_choice=False, choices=[SelectChoice("", "请选择")] + [
+        SelectChoice(code, MATURITY_LABELS[code]) for code in MATURITIES])
     modes = MultiCheckboxField("交易方式", choices=_choices(MODES), validate_choice=False)
     price = StringField("参考价格（万元）", validators=[_max("参考价格", MONEY_TEXT_MAX)], description="留空表示面议")
     keywords = StringField("关键词", validators=[_max("关键词", KEYWORDS_INPUT_MAX)], description=KEYWORDS_HELP)
@@ -90,6 +92,7 @@ class AchievementForm(ListingForm):
     def fill_from(self, listing):
         for name in ("title", "summary", "description", "details", "field", "type", "patent_no", "maturity"):
             getattr(self, name).data = getattr(listing, name) or ""
+        self.maturity.data = normalize_maturity(listing.maturity) or ""  # an older name (中试) shows as its TRL
         self.modes.data = listing.mode_list
         self.price.data = "" if listing.price is None else str(listing.price)
         self.keywords.data = "、".join(listing.keyword_list)

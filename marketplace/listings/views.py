@@ -13,10 +13,12 @@ from ..attachments import pages as attachment_pages
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
-from ..models.listings import ACHIEVEMENT_TYPES, CHALLENGE_STATES, FIELDS, LISTING_STATES, MATURITIES, MODES
+from ..models.listings import (ACHIEVEMENT_TYPES, CHALLENGE_STATES, FIELDS, LISTING_STATES, MATURITIES,
+                               MATURITY_LABELS, MODES)
 from ..workflow import InvalidTransition, ValidationFailed
 from ..trust import favourites
 from . import contact, panels, revisions, services
+from .cleaning import normalize_maturity
 from .forms import FORMS
 
 bp = Blueprint("listings", __name__)
@@ -77,7 +79,8 @@ def parse_filters(kind, args):
     filters = {"field": _choice(args, "field", FIELDS),
                "sort": _choice(args, "sort", [key for key, _ in KIND_INFO[kind]["sorts"]])}
     if kind == "achievement":
-        filters.update(type=_choice(args, "type", ACHIEVEMENT_TYPES), maturity=_choice(args, "maturity", MATURITIES),
+        filters.update(type=_choice(args, "type", ACHIEVEMENT_TYPES),
+                       maturity=normalize_maturity(args.get("maturity")),  # an older name (中试) still works
                        mode=_choice(args, "mode", MODES))
     else:
         filters.update(challenge=_choice(args, "challenge", ("1", "0")),
@@ -93,7 +96,8 @@ def list_listings(kind):
     pagination = services.browse(kind, filters, page, current_app.config["PER_PAGE"], cards=True)
     return render_template("listings/list.html", kind=kind, info=KIND_INFO[kind], pagination=pagination,
                            filters=filters, notices=notices, can_create=services.can_create(current_user, kind),
-                           choices={name: [(v, v) for v in values] for name, values in FILTER_CHOICES.items()})
+                           choices={name: [(v, MATURITY_LABELS.get(v, v) if name == "maturity" else v) for v in values]
+                                    for name, values in FILTER_CHOICES.items()})
 
 
 # ---------------------------------------------------------------- detail and actions

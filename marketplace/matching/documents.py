@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Achievement, Demand, Organization
 from ..models.listings import PUBLIC_STATES
 from ..text import html_to_text
+from ..listings.cleaning import normalize_maturity
 from .analysis import PIECES, BigramTokenizer, ChineseAnalyzer, SubwordTokenizer
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -139,7 +140,7 @@ def to_document(kind, row):
         "grams": gram_text(title, keywords, body),
         "field": row.field or "",
         "type": getattr(row, "type", None) or "",
-        "maturity": getattr(row, "maturity", None) or "",
+        "maturity": normalize_maturity(getattr(row, "maturity", None)) or getattr(row, "maturity", None) or "",
         "status": row.status,
         "is_challenge": bool(getattr(row, "is_challenge", False)),
         "published_at": row.published_at,

@@ -6,7 +6,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES
+from ..listings.cleaning import normalize_maturity
+from ..models.listings import ACHIEVEMENT_TYPES, FIELDS
 from ..text import html_to_text
 from . import index, matcher
 from .documents import KIND_MODELS, INDEXED_STATES, parse_key
@@ -65,9 +66,11 @@ def clean_filters(raw):
     filters = {}
     if raw.get("kind") in KIND_MODELS:
         filters["kind"] = raw["kind"]
-    for name, choices in (("field", FIELDS), ("type", ACHIEVEMENT_TYPES), ("maturity", MATURITIES)):
+    for name, choices in (("field", FIELDS), ("type", ACHIEVEMENT_TYPES)):
         if raw.get(name) in choices:
             filters[name] = raw[name]
+    if normalize_maturity(raw.get("maturity")):  # TRL5, or an older name such as 小试
+        filters["maturity"] = normalize_maturity(raw["maturity"])
     challenge = raw.get("is_challenge", raw.get("challenge"))
     if challenge in (True, "1", "true", "yes"):
         filters["is_challenge"] = True

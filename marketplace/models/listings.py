@@ -8,7 +8,22 @@ FIELDS = ("生物医药", "智能装备", "电子信息", "新能源", "新材�
 ACHIEVEMENT_TYPES = ("发明专利", "实用新型", "外观设计", "软件著作权", "植物新品种", "技术秘密", "其他")
 TYPES_WITH_NUMBER = ("发明专利", "实用新型", "外观设计", "软件著作权", "植物新品种")
 PATENT_TYPES = ("发明专利", "实用新型", "外观设计")
-MATURITIES = ("实验室", "小试", "中试", "小批量生产", "产业化") + tuple(f"TRL{i}" for i in range(1, 10))
+# Maturity: one scale, TRL 1-9 with its Chinese stage names. The stored value is the code (TRL1 … TRL9); the
+# pages show MATURITY_LABELS. The older names (实验室 … 产业化) are still accepted on input (forms, API, CSV
+# import) and mapped to their TRL (listings/cleaning.py); a migration converted the stored ones.
+TRL_STAGES = {"TRL1": "原理发现", "TRL2": "技术概念", "TRL3": "概念验证", "TRL4": "实验室验证", "TRL5": "小试",
+              "TRL6": "中试", "TRL7": "工程样机", "TRL8": "小批量生产", "TRL9": "产业化"}
+MATURITIES = tuple(TRL_STAGES)
+MATURITY_LABELS = {code: f"TRL {code[3:]} · {name}" for code, name in TRL_STAGES.items()}
+OLD_MATURITIES = {"实验室": "TRL4", "小试": "TRL5", "中试": "TRL6", "小批量生产": "TRL8", "产业化": "TRL9"}
+
+
+def maturity_label(value):
+    """The label a page shows for a stored maturity (an unconverted older name is shown by its TRL too)."""
+    if not value:
+        return ""
+    code = OLD_MATURITIES.get(value, value)
+    return MATURITY_LABELS.get(code, value)
 MODES = ("转让", "许可", "作价入股", "合作开发", "技术服务")
 
 LISTING_STATES = {

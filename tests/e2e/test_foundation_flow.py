@@ -35,7 +35,7 @@ def _create_and_submit_achievement(page):
     page.fill("#summary", SUMMARY)
     page.select_option("#field", "新能源")
     page.select_option("#type", "技术秘密")
-    page.select_option("#maturity", "中试")
+    page.select_option("#maturity", label="TRL 6 · 中试")
     page.get_by_label("许可").check()
     page.fill("#price", "120")
     page.fill("#keywords", "钠离子电池、正极材料")
