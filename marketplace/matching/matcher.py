@@ -146,21 +146,31 @@ def _top_weighted(counts, idf, limit, common):
     return [(term, weight) for term, weight, _ in scored[:limit]]
 
 
-def pair_terms(searcher, doc):
-    """The bounded, weighted PairQuery of one listing's document (dict from documents.to_document)."""
+def pair_terms(searcher, doc, frequencies=None):
+    """The bounded, weighted PairQuery of one listing's document (dict from documents.to_document).
+
+    `frequencies`: an optional dict kept across the listings of one re-pairing run (same searcher), so each
+    term's document frequency is read from the index once per run rather than once per listing."""
     total = max(searcher.doc_count_all(), 1)
     # Terms in more than MAX_DOC_SHARE of the documents are left out (small indexes keep all).
     common = _idf(total, MAX_DOC_SHARE * total) if total >= 1000 else -1.0
     text = _text(doc)
     word_counts = Counter(whole_terms(text))
+    cache = {} if frequencies is None else frequencies
+
+    def frequency(fieldname, term):
+        found = cache.get((fieldname, term))
+        if found is None:
+            found = cache[(fieldname, term)] = searcher.doc_frequency(fieldname, term)
+        return found
 
     def word_idf(term):
-        return _idf(total, searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term))
+        return _idf(total, frequency("body", term) + frequency("title", term))
 
     words = _top_weighted(word_counts, word_idf, MAX_PAIR_TERMS, common)
     grams = []
     if PAIR_GRAMS_WEIGHT:
-        grams = _top_weighted(Counter(bigrams(doc["grams"])), lambda g: _idf(total, searcher.doc_frequency("grams", g)),
+        grams = _top_weighted(Counter(bigrams(doc["grams"])), lambda g: _idf(total, frequency("grams", g)),
                               MAX_PAIR_GRAMS, common)
     expansions = []
     if PAIR_EXPANSION_WEIGHT:
@@ -180,12 +190,29 @@ def pair(searcher, kind, doc, limit, exclude_ids=(), query=None):
     Returns Pairing objects without terms (see `shared_terms`), with raw and 0..1 scores.
     """
     query = pair_terms(searcher, doc) if query is None else query
-    if not query:
-        return []
-    clauses = query.clauses()
+    return pair_many(searcher, kind, [doc], limit, [exclude_ids], [query])[0]
+
+
+def pair_many(searcher, kind, docs, limit, excludes, queries, cache=None):
+    """`pair` for several documents of one kind at once (one ranking pass: ranking.top_docs_many), with the
+    same results as one by one. `excludes` and `queries` are parallel to `docs`; `cache` an optional
+    ranking.PostingCache kept across the batches of one re-pairing run."""
+    fetches = [2 * (limit + len(exclude)) + 10 for exclude in excludes]  # re-ranked with the field bonus
+    clause_lists = [query.clauses() if query else [] for query in queries]
     scope = (("kind", OTHER_KIND[kind]), ("status", "published"))
-    fetch = 2 * (limit + len(exclude_ids)) + 10  # re-ranked with the field bonus below
-    results, _ = ranked(searcher, clauses, scope, fetch)
+    ranked_many = ranking.top_docs_many(searcher, clause_lists, scope, max(fetches, default=0), cache)
+    out = []
+    for doc, exclude, clauses, fetch, (top, _) in zip(docs, excludes, clause_lists, fetches, ranked_many):
+        results = [(searcher.stored_fields(docnum), score) for score, docnum in top[:fetch]] if clauses else []
+        out.append(_pairings(searcher, doc, clauses, results, limit, exclude))
+    return out
+
+
+def _pairings(searcher, doc, clauses, results, limit, exclude_ids):
+    """Pairing objects of one document from its ranked hits: excluded ids out, the same-field bonus in,
+    normalised by the document's own score."""
+    if not clauses:
+        return []
     bonus = 1.0 + SAME_FIELD_BONUS
     reference = (_self_score(searcher, doc, clauses) or (results[0][1] if results else 1.0)) * bonus
     pairings = []

@@ -1,0 +1,107 @@
+"""Re-pairing every published listing (after a rebuild or a bulk import): fast enough for 100,000 listings.
+
+Proposals are computed a batch of listings at a time (`services._store_proposals_many`: one ranking pass
+over the index for the whole batch, a few statements per batch), with one RepairRun per process keeping
+the term statistics and the scored postings of the popular terms across batches, and on several processes
+(fork; each opens its own database connections and index files) when asked. The results are exactly those
+of `propose_for` one listing at a time (tests/test_repairing.py).
+"""
+import multiprocessing
+import os
+
+from flask import current_app
+
+from ..extensions import db
+from . import index, ranking
+from .documents import KIND_MODELS
+
+BATCH = 128
+POSTING_CACHE_BYTES = 512 * 1024 * 1024
+
+
+class RepairRun:
+    """What one process keeps across the batches of a re-pairing run (one searcher generation)."""
+
+    def __init__(self):
+        self.frequencies = {}
+        self.postings = ranking.PostingCache(current_app.config.get("REPAIR_CACHE_BYTES", POSTING_CACHE_BYTES))
+
+
+def published_batches():
+    """[(kind, [ids])]: every published listing, BATCH ids at a time, in id order."""
+    batches = []
+    for kind, model in KIND_MODELS.items():
+        ids = db.session.scalars(db.select(model.id).where(model.status == "published").order_by(model.id)).all()
+        batches += [(kind, ids[start:start + BATCH]) for start in range(0, len(ids), BATCH)]
+    return batches
+
+
+def recompute_all(progress=None, workers=1):
+    """Recompute the proposals of every published listing (no push); returns the count.
+
+    `progress(n)` is called as listings are done; `workers` > 1 shares the batches among that many
+    processes (each batch commits on its own, so an interrupted run keeps what it finished)."""
+    batches = published_batches()
+    total = sum(len(ids) for _, ids in batches)
+    workers = max(1, min(workers, len(batches)))
+    if workers == 1:
+        _run(batches, progress)
+        return total
+    db.session.commit()
+    db.session.remove()
+    app = current_app._get_current_object()
+    context = multiprocessing.get_context("fork")
+    done = context.Value("q", 0)
+    children = [context.Process(target=_child, args=(app, batches[number::workers], done), daemon=True)
+                for number in range(workers)]
+    for child in children:
+        child.start()
+    reported = 0
+    while any(child.is_alive() for child in children) or reported < done.value:
+        for child in children:
+            child.join(timeout=0.5 / workers)
+        with done.get_lock():
+            current = done.value
+        if progress and current > reported:
+            progress(current - reported)
+        reported = current
+    failed = [child.exitcode for child in children if child.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"re-pairing worker processes failed (exit codes {failed})")
+    return total
+
+
+def _run(batches, progress=None, report=None):
+    from .services import _store_proposals_many
+
+    run = RepairRun()
+    for kind, ids in batches:
+        model = KIND_MODELS[kind]
+        listings = db.session.scalars(db.select(model).where(model.id.in_(ids)).order_by(model.id)).all()
+        _store_proposals_many(kind, listings, push=False, run=run)
+        db.session.commit()
+        db.session.expunge_all()
+        if progress:
+            progress(len(ids))
+        if report:
+            report(len(ids))
+
+
+def _child(app, batches, done):
+    """A forked worker: fresh connections and index files (never the parent's), then its share."""
+    def report(count):
+        with done.get_lock():
+            done.value += count
+
+    try:
+        with app.app_context():
+            db.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+            index.forget_open_files()
+            _run(batches, report=report)
+            db.session.remove()
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        os._exit(1)
+    os._exit(0)
