@@ -265,17 +265,23 @@ def is_reason(term):
             and not _NOT_A_REASON.match(term))
 
 
-def shared_terms(query, doc, limit=MAX_EXPLAIN_TERMS):
+def explainable(doc):
+    """(keywords, title words, all words) of a counterpart's document: what `shared_terms` looks in."""
+    keywords = frozenset(whole_terms(doc["keywords"]))
+    title = frozenset(whole_terms(doc["title"]))
+    return keywords, title, keywords | title | frozenset(whole_terms(doc["body"]))
+
+
+def shared_terms(query, doc, limit=MAX_EXPLAIN_TERMS, words_of=None):
     """The meaningful concepts a counterpart's document shares with the query, best first.
 
     The counterpart's keywords first, then its title's words, then its body's, each by idf;
-    a word inside a longer chosen one (石墨 in 石墨烯) is not repeated.
+    a word inside a longer chosen one (石墨 in 石墨烯) is not repeated. `words_of`: `explainable(doc)` if
+    already known (a re-pairing run keeps it per counterpart).
     """
     words = dict(query.words)
     words.update((t, w) for t, w in query.expansions if t not in words)
-    keywords = set(whole_terms(doc["keywords"]))
-    title = set(whole_terms(doc["title"]))
-    present = keywords | title | set(whole_terms(doc["body"]))
+    keywords, title, present = words_of or explainable(doc)
     order = {term: rank for rank, term in enumerate(words)}  # pair_terms: best tf*idf first
     candidates = [t for t in words if t in present and is_reason(t)]
     candidates.sort(key=lambda t: (0 if t in keywords else 1 if t in title else 2, order[t]))

@@ -177,6 +177,7 @@ class PostingCache:
 
     def __init__(self, budget=512 * 1024 * 1024):
         self.budget, self.used, self.entries = budget, 0, {}
+        self.idf = {}  # (field, term) -> idf, or None when no document has the term
 
     def get(self, key):
         return self.entries.get(key, False)
@@ -205,11 +206,15 @@ def top_docs_many(searcher, clause_lists, filters=(), limit=10, cache=None):
         for position, (fieldname, text, boost) in enumerate(clauses):
             by_term.setdefault((fieldname, text), []).append((q, position, boost))
     stats = {}
-    for fieldname, text in by_term:
-        if searcher.doc_frequency(fieldname, text):
-            if fieldname not in norms:
-                norms[fieldname] = np.array(_norm_table(searcher.avg_field_length(fieldname) or 1))
-            stats[(fieldname, text)] = searcher.idf(fieldname, text)
+    known = cache.idf if cache is not None else {}
+    for key in by_term:
+        idf = known.get(key, False)
+        if idf is False:
+            idf = known[key] = searcher.idf(*key) if searcher.doc_frequency(*key) else None
+        if idf is not None:
+            if key[0] not in norms:
+                norms[key[0]] = np.array(_norm_table(searcher.avg_field_length(key[0]) or 1))
+            stats[key] = idf
     results = [([], 0) for _ in clause_lists]
     if not stats:
         return results

@@ -20,11 +20,20 @@ POSTING_CACHE_BYTES = 512 * 1024 * 1024
 
 
 class RepairRun:
-    """What one process keeps across the batches of a re-pairing run (one searcher generation)."""
+    """What one process keeps across the batches of a re-pairing run (one searcher generation, no edits
+    expected meanwhile): term statistics, the scored postings of the terms met so far, and the words of the
+    counterparts explained so far."""
+
+    COUNTERPARTS_MAX = 20000
 
     def __init__(self):
         self.frequencies = {}
         self.postings = ranking.PostingCache(current_app.config.get("REPAIR_CACHE_BYTES", POSTING_CACHE_BYTES))
+        self.counterparts = {}
+
+    def forget_counterparts_if_full(self):
+        if len(self.counterparts) > self.COUNTERPARTS_MAX:
+            self.counterparts.clear()
 
 
 def published_batches():

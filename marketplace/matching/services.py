@@ -91,7 +91,8 @@ def _store_proposals_many(kind, listings, push, run=None):
     for side, other in db.session.execute(db.select(_side_column(kind), _other_column(kind)).where(
             _side_column(kind).in_(ids), Match.status != "proposed")):
         settled[side].add(other)
-    excludes = [settled[listing.id] | feedback.blocked_counterparts(listing) for listing in shown]
+    blocked = feedback.blocked_counterparts_many(kind, shown)
+    excludes = [settled[listing.id] | blocked[listing.id] for listing in shown]
     searcher = index.searcher()
     frequencies = run.frequencies if run is not None else None
     queries = [matcher.pair_terms(searcher, docs[listing.id], frequencies) for listing in shown]
@@ -101,8 +102,11 @@ def _store_proposals_many(kind, listings, push, run=None):
     floor = calibration.min_score(current_app.config["MATCH_MIN_STRENGTH"])
     all_pairings = [[p for p in pairings if p.score >= floor] for pairings in all_pairings]
     other = OTHER_KIND[kind]
-    wanted = {p.listing_id for pairings in all_pairings for p in pairings}
-    counterpart_docs = {row.id: to_document(other, row) for row in db.session.execute(select_rows(other, wanted))}
+    explained = run.counterparts if run is not None else {}  # counterpart id -> (field, explainable words)
+    wanted = {p.listing_id for pairings in all_pairings for p in pairings} - set(explained)
+    for row in db.session.execute(select_rows(other, wanted)):
+        doc = to_document(other, row)
+        explained[row.id] = (doc["field"], matcher.explainable(doc))
     existing = {}
     for match in db.session.scalars(db.select(Match).where(_side_column(kind).in_(ids), Match.status == "proposed")):
         side, counterpart = (match.demand_id, match.achievement_id) if kind == "demand" else \
@@ -116,10 +120,10 @@ def _store_proposals_many(kind, listings, push, run=None):
         learned = learned_by_field[listing.field]
         current = existing.get(listing.id, {})
         for pairing in pairings:
-            other_doc = counterpart_docs.get(pairing.listing_id)
-            shared = matcher.shared_terms(query, other_doc) if other_doc else []
+            other_field, words_of = explained.get(pairing.listing_id, (None, None))
+            shared = matcher.shared_terms(query, None, words_of=words_of) if words_of else []
             terms = ",".join(shared)[:500]
-            learned_here = learned.get(other_doc["field"]) if other_doc else None
+            learned_here = learned.get(other_field) if words_of else None
             score = pairing.score * (1 - feedback.penalty(learned_here, shared))
             if score < floor:  # its terms were dismissed as 不相关 often enough: no longer a recommendation
                 continue
@@ -133,6 +137,8 @@ def _store_proposals_many(kind, listings, push, run=None):
         stale.extend(match.id for match in current.values())
     if stale:
         db.session.execute(db.delete(Match).where(Match.id.in_(stale)))
+    if run is not None:
+        run.forget_counterparts_if_full()
     fresh_ids = _insert_matches(new_rows)
     db.session.flush()
     if push and fresh_ids:
