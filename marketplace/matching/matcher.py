@@ -204,17 +204,18 @@ def pair_many(searcher, kind, docs, limit, excludes, queries, cache=None):
     out = []
     for doc, exclude, clauses, fetch, (top, _) in zip(docs, excludes, clause_lists, fetches, ranked_many):
         results = [(searcher.stored_fields(docnum), score) for score, docnum in top[:fetch]] if clauses else []
-        out.append(_pairings(searcher, doc, clauses, results, limit, exclude))
+        out.append(_pairings(searcher, doc, clauses, results, limit, exclude,
+                             cache.self_idf if cache is not None else None))
     return out
 
 
-def _pairings(searcher, doc, clauses, results, limit, exclude_ids):
+def _pairings(searcher, doc, clauses, results, limit, exclude_ids, idf_memo=None):
     """Pairing objects of one document from its ranked hits: excluded ids out, the same-field bonus in,
     normalised by the document's own score."""
     if not clauses:
         return []
     bonus = 1.0 + SAME_FIELD_BONUS
-    reference = (_self_score(searcher, doc, clauses) or (results[0][1] if results else 1.0)) * bonus
+    reference = (_self_score(searcher, doc, clauses, idf_memo) or (results[0][1] if results else 1.0)) * bonus
     pairings = []
     for hit, score in results:
         if hit["lid"] in exclude_ids:
@@ -225,12 +226,13 @@ def _pairings(searcher, doc, clauses, results, limit, exclude_ids):
     return pairings[:limit]
 
 
-def _self_score(searcher, doc, clauses):
+def _self_score(searcher, doc, clauses, idf_memo=None):
     """The BM25F score the listing's own text would get for its query: the 0..1 reference.
 
     Computed from the text (same formula as the searcher) so it works before the listing
-    is indexed and costs no second search.
+    is indexed and costs no second search. `idf_memo`: a dict kept across a re-pairing run.
     """
+    memo = {} if idf_memo is None else idf_memo
     text = _text(doc)
     analyzed = {name: Counter(whole_terms(doc[name])) for name, _ in PAIR_FIELDS}
     analyzed["parts"] = Counter(part_terms(text))
@@ -240,7 +242,10 @@ def _self_score(searcher, doc, clauses):
         counts = analyzed[name]
         if counts.get(term):
             avg = searcher.avg_field_length(name, 1) or 1
-            total += boost * bm25(searcher.idf(name, term), counts[term], sum(counts.values()), avg, B, K1)
+            idf = memo.get((name, term))
+            if idf is None:
+                idf = memo[(name, term)] = searcher.idf(name, term)
+            total += boost * bm25(idf, counts[term], sum(counts.values()), avg, B, K1)
     return total
 
 

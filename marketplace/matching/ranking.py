@@ -178,6 +178,7 @@ class PostingCache:
     def __init__(self, budget=512 * 1024 * 1024):
         self.budget, self.used, self.entries = budget, 0, {}
         self.idf = {}  # (field, term) -> idf, or None when no document has the term
+        self.self_idf = {}  # (field, term) -> idf, for the listing's own score (matcher._self_score)
 
     def get(self, key):
         return self.entries.get(key, False)

@@ -36,26 +36,33 @@ class RepairRun:
             self.counterparts.clear()
 
 
-def published_batches():
-    """[(kind, [ids])]: every published listing, BATCH ids at a time, in id order."""
-    batches = []
-    for kind, model in KIND_MODELS.items():
-        ids = db.session.scalars(db.select(model.id).where(model.status == "published").order_by(model.id)).all()
-        batches += [(kind, ids[start:start + BATCH]) for start in range(0, len(ids), BATCH)]
-    return batches
+def published_batches(kind):
+    """[ids]: every published listing of a kind, BATCH ids at a time, in id order."""
+    model = KIND_MODELS[kind]
+    ids = db.session.scalars(db.select(model.id).where(model.status == "published").order_by(model.id)).all()
+    return [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
 
 
 def recompute_all(progress=None, workers=1):
     """Recompute the proposals of every published listing (no push); returns the count.
 
-    `progress(n)` is called as listings are done; `workers` > 1 shares the batches among that many
-    processes (each batch commits on its own, so an interrupted run keeps what it finished)."""
-    batches = published_batches()
-    total = sum(len(ids) for _, ids in batches)
-    workers = max(1, min(workers, len(batches)))
-    if workers == 1:
-        _run(batches, progress)
-        return total
+    Kind after kind (achievements, then demands): a Match row belongs to one listing of each kind, so the
+    batches of one kind touch disjoint rows and may run in any order or at once, and the result is the
+    same as `propose_for` on each listing in id order. `progress(n)` is called as listings are done;
+    `workers` > 1 shares each kind's batches among that many processes (each batch commits on its own, so
+    an interrupted run keeps what it finished)."""
+    total = 0
+    for kind in KIND_MODELS:
+        batches = [(kind, ids) for ids in published_batches(kind)]
+        total += sum(len(ids) for _, ids in batches)
+        if min(workers, len(batches)) <= 1:
+            _run(batches, progress)
+        else:
+            _run_in_processes(batches, min(workers, len(batches)), progress)
+    return total
+
+
+def _run_in_processes(batches, workers, progress):
     db.session.commit()
     db.session.remove()
     app = current_app._get_current_object()
@@ -77,7 +84,6 @@ def recompute_all(progress=None, workers=1):
     failed = [child.exitcode for child in children if child.exitcode != 0]
     if failed:
         raise RuntimeError(f"re-pairing worker processes failed (exit codes {failed})")
-    return total
 
 
 def _run(batches, progress=None, report=None):

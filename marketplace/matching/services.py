@@ -159,12 +159,10 @@ def _insert_matches(rows):
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
     now = utcnow()
     values = [{"status": "proposed", "created_at": now, "updated_at": now, **row} for row in rows]
-    inserted = []
-    for start in range(0, len(values), 500):  # within SQLite's bound-parameter limit
-        statement = (insert(Match).values(values[start:start + 500])
-                     .on_conflict_do_nothing(index_elements=["demand_id", "achievement_id"]).returning(Match.id))
-        inserted.extend(db.session.execute(statement).scalars())
-    return inserted
+    # executemany with RETURNING: SQLAlchemy sends multi-row VALUES batches from one cached statement.
+    statement = (insert(Match).on_conflict_do_nothing(index_elements=["demand_id", "achievement_id"])
+                 .returning(Match.id))
+    return [row_id for row_id in db.session.execute(statement, values).scalars() if row_id is not None]
 
 
 def drop_proposals(kind, listing_id):
