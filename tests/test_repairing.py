@@ -88,3 +88,31 @@ def test_the_cli_recomputes_with_a_progress_bar(corpus, app):
     assert result.exit_code == 0, result.output
     assert f"已计算 {2 * ROWS} 条信息的匹配推荐" in result.output
     assert len(proposals()) > 100
+
+
+def test_admin_starts_a_background_run_and_sees_its_progress(corpus, client, login):
+    from marketplace.models import ProposalRun
+
+    db.session.execute(db.delete(Match))
+    db.session.commit()
+    login(corpus)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "尚未在后台重算过全部匹配推荐" in page
+    response = client.post("/admin/proposals/recompute", follow_redirects=True)  # immediate mode: runs here
+    page = response.get_data(as_text=True)
+    assert "已开始在后台重新计算全部匹配推荐" in page
+    run = db.session.scalar(db.select(ProposalRun))
+    assert (run.status, run.done, run.total) == ("succeeded", 2 * ROWS, 2 * ROWS)
+    assert "已完成" in page and f"{2 * ROWS} / {2 * ROWS} 条（100%）" in page
+    assert len(proposals()) > 100
+
+
+def test_one_run_at_a_time(corpus, client, login):
+    from marketplace.models import ProposalRun
+
+    db.session.add(ProposalRun(status="running", done=5, total=140))
+    db.session.commit()
+    login(corpus)
+    page = client.post("/admin/proposals/recompute", follow_redirects=True).get_data(as_text=True)
+    assert "已有一次匹配推荐重算进行中（5/140）" in page
+    assert db.session.scalar(db.select(db.func.count(ProposalRun.id))) == 1

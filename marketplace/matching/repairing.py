@@ -8,10 +8,13 @@ of `propose_for` one listing at a time (tests/test_repairing.py).
 """
 import multiprocessing
 import os
+import time
 
 from flask import current_app
 
 from ..extensions import db
+from ..timeutil import utcnow
+from ..workflow import InvalidTransition
 from . import index, ranking
 from .documents import KIND_MODELS
 
@@ -120,3 +123,66 @@ def _child(app, batches, done):
         traceback.print_exc()
         os._exit(1)
     os._exit(0)
+
+
+# ---------------------------------------------------------------- in the background (admin page, after a reindex)
+
+PROGRESS_EVERY = 2.0  # seconds between progress writes
+
+
+def start_run(user):
+    """Queue a background re-pairing (tasks.recompute_proposals); one at a time. Returns the ProposalRun."""
+    from .. import tasks
+    from ..models import ProposalRun
+
+    running = db.session.scalar(db.select(ProposalRun).where(ProposalRun.status.in_(("queued", "running"))))
+    if running is not None:
+        raise InvalidTransition(f"已有一次匹配推荐重算{running.status_label}（{running.done}/{running.total}）")
+    run = ProposalRun(requested_by_id=user.id if user is not None else None)
+    db.session.add(run)
+    db.session.commit()
+    tasks.recompute_proposals(run.id)
+    return run
+
+
+def latest_run():
+    from ..models import ProposalRun
+
+    return db.session.scalar(db.select(ProposalRun).order_by(ProposalRun.id.desc()).limit(1))
+
+
+def execute_run(run_id, workers=None):
+    """The task's body: recompute everything, writing the progress to the ProposalRun row."""
+    from ..models import ProposalRun
+
+    run = db.session.get(ProposalRun, run_id)
+    if run is None or run.status != "queued":
+        return None
+    run.status, run.started_at = "running", utcnow()
+    run.total = sum(db.session.scalar(db.select(db.func.count()).select_from(model).where(model.status == "published"))
+                    for model in KIND_MODELS.values())
+    db.session.commit()
+    state = {"done": 0, "written": time.monotonic()}
+
+    def progress(count):
+        state["done"] += count
+        if time.monotonic() - state["written"] >= PROGRESS_EVERY:
+            _update(run_id, done=state["done"])
+            state["written"] = time.monotonic()
+
+    try:
+        count = recompute_all(progress=progress, workers=workers or current_app.config.get("REPAIR_WORKERS")
+                              or os.cpu_count() or 1)
+    except Exception as err:
+        db.session.rollback()
+        _update(run_id, status="failed", done=state["done"], finished_at=utcnow(), message=str(err)[:500])
+        raise
+    _update(run_id, status="succeeded", done=count, total=max(count, state["done"]), finished_at=utcnow())
+    return count
+
+
+def _update(run_id, **values):
+    from ..models import ProposalRun
+
+    db.session.execute(db.update(ProposalRun).where(ProposalRun.id == run_id).values(**values))
+    db.session.commit()
