@@ -6,8 +6,8 @@ def init_app(app):
     from .challenges.cli import challenges
     from .demo import seed_demo
     from .imports.cli import import_listings
-    from .matching.cli import index_check, reindex
+    from .matching.cli import index_check, recompute_proposals, reindex
     from .tasks import worker
 
-    for command in (users, seed_demo, reindex, index_check, import_listings, challenges, worker):
+    for command in (users, seed_demo, reindex, recompute_proposals, index_check, import_listings, challenges, worker):
         app.cli.add_command(command)

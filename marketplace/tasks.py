@@ -71,6 +71,15 @@ def run_import(job_id):
     run_job(job_id)
 
 
+@huey.task()
+@_in_app_context
+def recompute_proposals(run_id):
+    """Recompute every published listing's proposals (a ProposalRun queued from the admin page)."""
+    from .matching.repairing import execute_run
+
+    return execute_run(run_id)
+
+
 @huey.periodic_task(crontab(minute="0"))
 @_in_app_context
 def expire_challenges():

@@ -273,6 +273,7 @@ PAGE_CASES = [
 
     # admin area
     ("GET", "/admin/", "/admin/", only(ADMIN, OK)),
+    ("POST", "/admin/proposals/recompute", "/admin/proposals/recompute", only(ADMIN, A)),
     ("GET", "/admin/review", "/admin/review", only(ADMIN, OK)),
     ("GET", "/admin/review/<kind>/<int:listing_id>", "/admin/review/achievement/{ach_pending}", only(ADMIN, OK)),
     ("GET", "/admin/review/<kind>/<int:listing_id>", "/admin/review/demand/{dem_pending}", only(ADMIN, OK)),

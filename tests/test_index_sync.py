@@ -160,7 +160,8 @@ def test_a_pair_stored_meanwhile_is_tolerated(make):
     need = new_demand()
     pair = {"demand_id": need.id, "achievement_id": achievement.id}
     assert db.session.scalar(db.select(Match).filter_by(**pair)) is not None  # stored by the apply
-    assert services._insert_match(pair, 0.5, "石墨烯") is None  # another worker's insert: no error
+    row = {**pair, "score": 0.5, "terms": "石墨烯"}
+    assert services._insert_matches([row]) == []  # another worker's insert: no error, nothing inserted
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count(Match.id)).filter_by(**pair)) == 1
 

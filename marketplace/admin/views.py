@@ -12,6 +12,7 @@ from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm
 from ..listings import revisions, services as listings
+from ..matching import repairing
 from ..models.accounts import ROLES
 from ..models.listings import CHALLENGE_STATES, LISTING_STATES
 from ..security import role_required
@@ -34,7 +35,21 @@ def require_admin():
 
 @bp.route("/admin/")
 def index():
-    return render_template("admin/index.html", stats=services.overview(), roles=ROLES, states=STATE_LABELS)
+    return render_template("admin/index.html", stats=services.overview(), roles=ROLES, states=STATE_LABELS,
+                           proposal_run=repairing.latest_run(), form=EmptyForm())
+
+
+@bp.route("/admin/proposals/recompute", methods=["POST"])
+def recompute_proposals():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        repairing.start_run(current_user)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("已开始在后台重新计算全部匹配推荐，进度见本页", "success")
+    return redirect(url_for("admin.index"))
 
 
 # ---------------------------------------------------------------- review

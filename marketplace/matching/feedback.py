@@ -88,19 +88,40 @@ def _withdraw_blocked(match):
 
 def blocked_counterparts(listing):
     """Ids of the counterparts (other kind) never to propose to this listing, after org-wide dismissals."""
-    kind = listing.kind
+    return blocked_counterparts_many(listing.kind, [listing])[listing.id]
+
+
+def blocked_counterparts_many(kind, listings):
+    """{listing id: blocked counterpart ids} for several listings of one kind, in three queries."""
     side_model, other_model = KIND_MODELS[kind], KIND_MODELS[OTHER_KIND[kind]]
     side_column, other_column = _columns(kind)
     org_wide = (Match.status == "dismissed", Match.dismiss_reason.in_(ORG_WIDE_REASONS))
-    blocked = set()
-    if listing.organization_id is not None:  # dismissed for another listing of this organization
-        blocked.update(db.session.scalars(
-            db.select(other_column).join(side_model, side_model.id == side_column)
-            .where(side_model.organization_id == listing.organization_id, *org_wide)))
+    org_ids = {listing.organization_id for listing in listings if listing.organization_id is not None}
+    by_org = {}  # dismissed for another listing of the same organization
+    if org_ids:
+        for org_id, other_id in db.session.execute(
+                db.select(side_model.organization_id, other_column).join(side_model, side_model.id == side_column)
+                .where(side_model.organization_id.in_(org_ids), *org_wide)):
+            by_org.setdefault(org_id, set()).add(other_id)
     dismisser = aliased(other_model)  # organizations that dismissed this listing for one of theirs
-    orgs = (db.select(dismisser.organization_id).join(Match, other_column == dismisser.id)
-            .where(side_column == listing.id, dismisser.organization_id.is_not(None), *org_wide))
-    blocked.update(db.session.scalars(db.select(other_model.id).where(other_model.organization_id.in_(orgs))))
+    dismissed_by = {}
+    for listing_id, org_id in db.session.execute(
+            db.select(side_column, dismisser.organization_id).join(Match, other_column == dismisser.id)
+            .where(side_column.in_([listing.id for listing in listings]), dismisser.organization_id.is_not(None),
+                   *org_wide)):
+        dismissed_by.setdefault(listing_id, set()).add(org_id)
+    listings_of = {}
+    orgs = set().union(*dismissed_by.values()) if dismissed_by else set()
+    if orgs:
+        for org_id, other_id in db.session.execute(
+                db.select(other_model.organization_id, other_model.id).where(other_model.organization_id.in_(orgs))):
+            listings_of.setdefault(org_id, set()).add(other_id)
+    blocked = {}
+    for listing in listings:
+        ids = set(by_org.get(listing.organization_id, ()))
+        for org_id in dismissed_by.get(listing.id, ()):
+            ids |= listings_of.get(org_id, set())
+        blocked[listing.id] = ids
     return blocked
 
 

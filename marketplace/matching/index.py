@@ -215,6 +215,13 @@ def searcher():
     return current
 
 
+def forget_open_files():
+    """In a forked child: drop the parent's open indexes and searchers without closing them (their file
+    offsets are shared with the parent); the next searcher() opens the index files afresh."""
+    _indexes.clear()
+    _local.searchers = {}
+
+
 def _forget(directory):
     _indexes.pop(directory, None)
     cache = getattr(_local, "searchers", None) or {}
@@ -330,7 +337,7 @@ def rebuild(progress=None, procs=None):
     (click.progressbar's `update`). Multi-process writer, one segment per process (no final
     merge). Outbox rows are left alone: changes queued meanwhile are applied by the next
     `apply_outbox` (the reindex command runs one), with their follow-up work. Proposals are not
-    recomputed here (see services.recompute_all).
+    recomputed here (see repairing.recompute_all).
     """
     procs = procs or current_app.config["INDEX_PROCS"]
     written = 0

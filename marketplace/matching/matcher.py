@@ -146,21 +146,31 @@ def _top_weighted(counts, idf, limit, common):
     return [(term, weight) for term, weight, _ in scored[:limit]]
 
 
-def pair_terms(searcher, doc):
-    """The bounded, weighted PairQuery of one listing's document (dict from documents.to_document)."""
+def pair_terms(searcher, doc, frequencies=None):
+    """The bounded, weighted PairQuery of one listing's document (dict from documents.to_document).
+
+    `frequencies`: an optional dict kept across the listings of one re-pairing run (same searcher), so each
+    term's document frequency is read from the index once per run rather than once per listing."""
     total = max(searcher.doc_count_all(), 1)
     # Terms in more than MAX_DOC_SHARE of the documents are left out (small indexes keep all).
     common = _idf(total, MAX_DOC_SHARE * total) if total >= 1000 else -1.0
     text = _text(doc)
     word_counts = Counter(whole_terms(text))
+    cache = {} if frequencies is None else frequencies
+
+    def frequency(fieldname, term):
+        found = cache.get((fieldname, term))
+        if found is None:
+            found = cache[(fieldname, term)] = searcher.doc_frequency(fieldname, term)
+        return found
 
     def word_idf(term):
-        return _idf(total, searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term))
+        return _idf(total, frequency("body", term) + frequency("title", term))
 
     words = _top_weighted(word_counts, word_idf, MAX_PAIR_TERMS, common)
     grams = []
     if PAIR_GRAMS_WEIGHT:
-        grams = _top_weighted(Counter(bigrams(doc["grams"])), lambda g: _idf(total, searcher.doc_frequency("grams", g)),
+        grams = _top_weighted(Counter(bigrams(doc["grams"])), lambda g: _idf(total, frequency("grams", g)),
                               MAX_PAIR_GRAMS, common)
     expansions = []
     if PAIR_EXPANSION_WEIGHT:
@@ -180,14 +190,32 @@ def pair(searcher, kind, doc, limit, exclude_ids=(), query=None):
     Returns Pairing objects without terms (see `shared_terms`), with raw and 0..1 scores.
     """
     query = pair_terms(searcher, doc) if query is None else query
-    if not query:
-        return []
-    clauses = query.clauses()
+    return pair_many(searcher, kind, [doc], limit, [exclude_ids], [query])[0]
+
+
+def pair_many(searcher, kind, docs, limit, excludes, queries, cache=None):
+    """`pair` for several documents of one kind at once (one ranking pass: ranking.top_docs_many), with the
+    same results as one by one. `excludes` and `queries` are parallel to `docs`; `cache` an optional
+    ranking.PostingCache kept across the batches of one re-pairing run."""
+    fetches = [2 * (limit + len(exclude)) + 10 for exclude in excludes]  # re-ranked with the field bonus
+    clause_lists = [query.clauses() if query else [] for query in queries]
     scope = (("kind", OTHER_KIND[kind]), ("status", "published"))
-    fetch = 2 * (limit + len(exclude_ids)) + 10  # re-ranked with the field bonus below
-    results, _ = ranked(searcher, clauses, scope, fetch)
+    ranked_many = ranking.top_docs_many(searcher, clause_lists, scope, max(fetches, default=0), cache)
+    out = []
+    for doc, exclude, clauses, fetch, (top, _) in zip(docs, excludes, clause_lists, fetches, ranked_many):
+        results = [(searcher.stored_fields(docnum), score) for score, docnum in top[:fetch]] if clauses else []
+        out.append(_pairings(searcher, doc, clauses, results, limit, exclude,
+                             cache.self_idf if cache is not None else None))
+    return out
+
+
+def _pairings(searcher, doc, clauses, results, limit, exclude_ids, idf_memo=None):
+    """Pairing objects of one document from its ranked hits: excluded ids out, the same-field bonus in,
+    normalised by the document's own score."""
+    if not clauses:
+        return []
     bonus = 1.0 + SAME_FIELD_BONUS
-    reference = (_self_score(searcher, doc, clauses) or (results[0][1] if results else 1.0)) * bonus
+    reference = (_self_score(searcher, doc, clauses, idf_memo) or (results[0][1] if results else 1.0)) * bonus
     pairings = []
     for hit, score in results:
         if hit["lid"] in exclude_ids:
@@ -198,12 +226,13 @@ def pair(searcher, kind, doc, limit, exclude_ids=(), query=None):
     return pairings[:limit]
 
 
-def _self_score(searcher, doc, clauses):
+def _self_score(searcher, doc, clauses, idf_memo=None):
     """The BM25F score the listing's own text would get for its query: the 0..1 reference.
 
     Computed from the text (same formula as the searcher) so it works before the listing
-    is indexed and costs no second search.
+    is indexed and costs no second search. `idf_memo`: a dict kept across a re-pairing run.
     """
+    memo = {} if idf_memo is None else idf_memo
     text = _text(doc)
     analyzed = {name: Counter(whole_terms(doc[name])) for name, _ in PAIR_FIELDS}
     analyzed["parts"] = Counter(part_terms(text))
@@ -213,7 +242,10 @@ def _self_score(searcher, doc, clauses):
         counts = analyzed[name]
         if counts.get(term):
             avg = searcher.avg_field_length(name, 1) or 1
-            total += boost * bm25(searcher.idf(name, term), counts[term], sum(counts.values()), avg, B, K1)
+            idf = memo.get((name, term))
+            if idf is None:
+                idf = memo[(name, term)] = searcher.idf(name, term)
+            total += boost * bm25(idf, counts[term], sum(counts.values()), avg, B, K1)
     return total
 
 
@@ -238,17 +270,23 @@ def is_reason(term):
             and not _NOT_A_REASON.match(term))
 
 
-def shared_terms(query, doc, limit=MAX_EXPLAIN_TERMS):
+def explainable(doc):
+    """(keywords, title words, all words) of a counterpart's document: what `shared_terms` looks in."""
+    keywords = frozenset(whole_terms(doc["keywords"]))
+    title = frozenset(whole_terms(doc["title"]))
+    return keywords, title, keywords | title | frozenset(whole_terms(doc["body"]))
+
+
+def shared_terms(query, doc, limit=MAX_EXPLAIN_TERMS, words_of=None):
     """The meaningful concepts a counterpart's document shares with the query, best first.
 
     The counterpart's keywords first, then its title's words, then its body's, each by idf;
-    a word inside a longer chosen one (石墨 in 石墨烯) is not repeated.
+    a word inside a longer chosen one (石墨 in 石墨烯) is not repeated. `words_of`: `explainable(doc)` if
+    already known (a re-pairing run keeps it per counterpart).
     """
     words = dict(query.words)
     words.update((t, w) for t, w in query.expansions if t not in words)
-    keywords = set(whole_terms(doc["keywords"]))
-    title = set(whole_terms(doc["title"]))
-    present = keywords | title | set(whole_terms(doc["body"]))
+    keywords, title, present = words_of or explainable(doc)
     order = {term: rank for rank, term in enumerate(words)}  # pair_terms: best tf*idf first
     candidates = [t for t in words if t in present and is_reason(t)]
     candidates.sort(key=lambda t: (0 if t in keywords else 1 if t in title else 2, order[t]))

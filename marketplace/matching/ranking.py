@@ -166,3 +166,124 @@ def _mask(reader, filters):
             mask = docs if mask is None else bytearray(a & b for a, b in zip(mask, docs))
         return bytes(mask)
     return _cached(_masks, (_segment_key(reader), filters), build)
+
+
+# ---------------------------------------------------------------- many queries at once (re-pairing)
+
+class PostingCache:
+    """Scored postings kept across batches of one searcher: {(segment, field, term, filters): (ids, parts)}.
+
+    Filled until `budget` bytes are held (then only read); owned by one re-pairing run, never shared."""
+
+    def __init__(self, budget=512 * 1024 * 1024):
+        self.budget, self.used, self.entries = budget, 0, {}
+        self.idf = {}  # (field, term) -> idf, or None when no document has the term
+        self.self_idf = {}  # (field, term) -> idf, for the listing's own score (matcher._self_score)
+
+    def get(self, key):
+        return self.entries.get(key, False)
+
+    def put(self, key, value):
+        size = 0 if value is None else value[0].nbytes + value[1].nbytes
+        if self.used + size <= self.budget:
+            self.entries[key] = value
+            self.used += size
+
+
+def top_docs_many(searcher, clause_lists, filters=(), limit=10, cache=None):
+    """top_docs for several OR queries at once: [([(score, docnum)] best first, total)], one per query.
+
+    Each distinct (field, term) posting list is read and scored once for all queries of the batch (and,
+    with a PostingCache, once for all batches), in numpy, instead of once per query: re-pairing every
+    listing reads the popular terms' postings thousands of times otherwise. Per document the same BM25F
+    terms are added as in `top_docs` (clause by clause, in each query's clause order, the same float
+    operations), so the results are top_docs' own; ties are broken by docnum.
+    """
+    import numpy as np
+
+    filters = tuple(filters)
+    by_term, norms = {}, {}
+    for q, clauses in enumerate(clause_lists):
+        for position, (fieldname, text, boost) in enumerate(clauses):
+            by_term.setdefault((fieldname, text), []).append((q, position, boost))
+    stats = {}
+    known = cache.idf if cache is not None else {}
+    for key in by_term:
+        idf = known.get(key, False)
+        if idf is False:
+            idf = known[key] = searcher.idf(*key) if searcher.doc_frequency(*key) else None
+        if idf is not None:
+            if key[0] not in norms:
+                norms[key[0]] = np.array(_norm_table(searcher.avg_field_length(key[0]) or 1))
+            stats[key] = idf
+    results = [([], 0) for _ in clause_lists]
+    if not stats:
+        return results
+    # Add in each query's own clause order: order the (term, query) additions by the query's clause position.
+    additions = sorted(((position, q, key, boost) for key, uses in by_term.items() if key in stats
+                        for q, position, boost in uses), key=lambda item: (item[0], item[1]))
+    leaves = list(searcher.reader().leaf_readers())
+    _forget_other_segments({_segment_key(reader) for reader, _ in leaves})
+    best = [[] for _ in clause_lists]
+    totals = [0] * len(clause_lists)
+    k1p = K1 + 1
+    for reader, offset in leaves:
+        count = reader.doc_count_all()
+        mask = np.frombuffer(_mask(reader, filters), dtype=np.uint8).astype(bool) if filters else None
+        if mask is not None and not mask.any():
+            continue
+        components = {}
+        segment = _segment_key(reader)
+        for (fieldname, text), idf in stats.items():
+            key = (segment, fieldname, text, filters)
+            found = cache.get(key) if cache is not None else False
+            if found is False:
+                found = _scored_postings(reader, fieldname, text, idf, norms[fieldname], mask, k1p)
+                if cache is not None:
+                    cache.put(key, found)
+            if found is not None:
+                components[(fieldname, text)] = found
+        if not components:
+            continue
+        scores = np.zeros((len(clause_lists), count), dtype=np.float64)
+        hit = np.zeros((len(clause_lists), count), dtype=bool)
+        for _, q, key, boost in additions:
+            found = components.get(key)
+            if found is not None:
+                ids, component = found
+                scores[q, ids] += component * boost
+                hit[q, ids] = True
+        if reader.has_deletions():
+            deleted = getattr(reader, "deleted_docs_set", None)
+            deleted = sorted(deleted) if deleted is not None else [d for d in range(count) if reader.is_deleted(d)]
+            hit[:, np.asarray(deleted, dtype=np.int64)] = False
+        for q in range(len(clause_lists)):
+            docs = np.flatnonzero(hit[q])
+            totals[q] += len(docs)
+            if len(docs) > limit:
+                row = scores[q, docs]
+                cut = np.partition(row, len(row) - limit)[len(row) - limit]  # the limit-th best score
+                docs = docs[row >= cut]
+            best[q].extend((float(scores[q, d]), offset + int(d)) for d in docs)
+    for q, items in enumerate(best):
+        items.sort(key=lambda item: (-item[0], item[1]))
+        results[q] = (items[:limit], totals[q])
+    return results
+
+
+def _scored_postings(reader, fieldname, text, idf, norm, mask, k1p):
+    """(docnums, BM25 part without boost) of one term in one segment, inside the filter mask; or None."""
+    import numpy as np
+
+    chunks = list(_blocks(reader, fieldname, text))
+    if not chunks:
+        return None
+    ids = np.concatenate([np.asarray(ids, dtype=np.int64) for ids, _ in chunks])
+    weights = np.concatenate([np.asarray(w, dtype=np.float64) for _, w in chunks])
+    if mask is not None:
+        keep = mask[ids]
+        ids, weights = ids[keep], weights[keep]
+    if not len(ids):
+        return None
+    lengths = np.frombuffer(_field_lengths(reader, fieldname), dtype=np.uint8)
+    return ids.astype(np.int32), idf * ((weights * k1p) / (weights + norm[lengths[ids]]))

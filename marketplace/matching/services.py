@@ -7,7 +7,7 @@ from the DB by pages and the API. Public entry points for scripts and benchmarks
 - `search(q, filters, page, per_page)` (from .searching): hits with ids, kinds, snippets, total.
 - `propose_for(listing, push=False)`: compute and store one listing's proposals now;
   returns its Match rows best first.
-- `recompute_all(progress=None)`: proposals for every published listing (after `rebuild`).
+- `repairing.recompute_all(progress=None, workers=1)`: proposals for every published listing (after `rebuild`).
 """
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -73,64 +73,96 @@ def propose_for(listing, push=False):
 
 
 def _store_proposals(listing, push):
-    kind = listing.kind
-    if listing.status != "published":
-        drop_proposals(kind, listing.id)
+    _store_proposals_many(listing.kind, [listing], push)
+
+
+def _store_proposals_many(kind, listings, push, run=None):
+    """Compute and store the proposals of several listings of one kind (see propose_for), in one ranking
+    pass and a few statements. `run`: a RepairRun kept across the batches of a full re-pairing."""
+    shown = [listing for listing in listings if listing.status == "published"]
+    for listing in listings:
+        if listing.status != "published":
+            drop_proposals(kind, listing.id)
+    if not shown:
         return
-    doc = _document(kind, listing.id)
-    settled = set(db.session.scalars(db.select(_other_column(kind)).where(
-        _side_column(kind) == listing.id, Match.status != "proposed")))
-    settled |= feedback.blocked_counterparts(listing)
+    ids = [listing.id for listing in shown]
+    docs = {row.id: to_document(kind, row) for row in db.session.execute(select_rows(kind, ids))}
+    settled = {listing_id: set() for listing_id in ids}
+    for side, other in db.session.execute(db.select(_side_column(kind), _other_column(kind)).where(
+            _side_column(kind).in_(ids), Match.status != "proposed")):
+        settled[side].add(other)
+    blocked = feedback.blocked_counterparts_many(kind, shown)
+    excludes = [settled[listing.id] | blocked[listing.id] for listing in shown]
     searcher = index.searcher()
-    weighted = matcher.pair_terms(searcher, doc)
-    pairings = matcher.pair(searcher, kind, doc, current_app.config["MATCH_TOP_K"], settled, weighted)
+    frequencies = run.frequencies if run is not None else None
+    queries = [matcher.pair_terms(searcher, docs[listing.id], frequencies) for listing in shown]
+    all_pairings = matcher.pair_many(searcher, kind, [docs[listing.id] for listing in shown],
+                                     current_app.config["MATCH_TOP_K"], excludes, queries,
+                                     run.postings if run is not None else None)
     floor = calibration.min_score(current_app.config["MATCH_MIN_STRENGTH"])
-    pairings = [p for p in pairings if p.score >= floor]
+    all_pairings = [[p for p in pairings if p.score >= floor] for pairings in all_pairings]
     other = OTHER_KIND[kind]
-    counterpart_docs = {row.id: to_document(other, row)
-                        for row in db.session.execute(select_rows(other, [p.listing_id for p in pairings]))}
-    existing = {m.achievement_id if kind == "demand" else m.demand_id: m for m in db.session.scalars(
-        db.select(Match).where(_side_column(kind) == listing.id, Match.status == "proposed"))}
-    learned = feedback.irrelevant_terms(listing)
-    fresh = []
-    for pairing in pairings:
-        other_doc = counterpart_docs.get(pairing.listing_id)
-        shared = matcher.shared_terms(weighted, other_doc) if other_doc else []
-        terms = ",".join(shared)[:500]
-        learned_here = learned.get(other_doc["field"]) if other_doc else None
-        score = pairing.score * (1 - feedback.penalty(learned_here, shared))
-        if score < floor:  # its terms were dismissed as 不相关 often enough: no longer a recommendation
-            continue
-        score = round(score, 4)
-        match = existing.pop(pairing.listing_id, None)
-        if match is None:
-            ids = {f"{kind}_id": listing.id, f"{other}_id": pairing.listing_id}
-            match = _insert_match(ids, score, terms)
-            if match is None:  # another worker stored this pair meanwhile: theirs stands, no second push
+    explained = run.counterparts if run is not None else {}  # counterpart id -> (field, explainable words)
+    wanted = {p.listing_id for pairings in all_pairings for p in pairings} - set(explained)
+    for row in db.session.execute(select_rows(other, wanted)):
+        doc = to_document(other, row)
+        explained[row.id] = (doc["field"], matcher.explainable(doc))
+    existing = {}
+    for match in db.session.scalars(db.select(Match).where(_side_column(kind).in_(ids), Match.status == "proposed")):
+        side, counterpart = (match.demand_id, match.achievement_id) if kind == "demand" else \
+            (match.achievement_id, match.demand_id)
+        existing.setdefault(side, {})[counterpart] = match
+    learned_by_field = {}
+    new_rows, stale = [], []
+    for listing, query, pairings in zip(shown, queries, all_pairings):
+        if listing.field not in learned_by_field:
+            learned_by_field[listing.field] = feedback.irrelevant_terms(listing)
+        learned = learned_by_field[listing.field]
+        current = existing.get(listing.id, {})
+        for pairing in pairings:
+            other_field, words_of = explained.get(pairing.listing_id, (None, None))
+            shared = matcher.shared_terms(query, None, words_of=words_of) if words_of else []
+            terms = ",".join(shared)[:500]
+            learned_here = learned.get(other_field) if words_of else None
+            score = pairing.score * (1 - feedback.penalty(learned_here, shared))
+            if score < floor:  # its terms were dismissed as 不相关 often enough: no longer a recommendation
                 continue
-            fresh.append(match)
-        match.score, match.terms = score, terms
-    for stale in existing.values():
-        db.session.delete(stale)
+            score = round(score, 4)
+            match = current.pop(pairing.listing_id, None)
+            if match is None:
+                new_rows.append({f"{kind}_id": listing.id, f"{other}_id": pairing.listing_id,
+                                 "score": score, "terms": terms})
+            else:
+                match.score, match.terms = score, terms
+        stale.extend(match.id for match in current.values())
+    if stale:
+        db.session.execute(db.delete(Match).where(Match.id.in_(stale)))
+    if run is not None:
+        run.forget_counterparts_if_full()
+    fresh_ids = _insert_matches(new_rows)
     db.session.flush()
-    if push:
-        _push(listing, fresh)
+    if push and fresh_ids:
+        fresh = db.session.scalars(db.select(Match).where(Match.id.in_(fresh_ids))).all()
+        for listing in shown:
+            _push(listing, [m for m in fresh if getattr(m, f"{kind}_id") == listing.id])
 
 
-def _insert_match(ids, score, terms):
-    """Insert a proposed pair unless it exists (unique uq_match_pair): the new Match, or None.
+def _insert_matches(rows):
+    """Insert proposed pairs unless they exist (unique uq_match_pair); the ids of the rows inserted.
 
-    INSERT .. ON CONFLICT DO NOTHING (SQLite and PostgreSQL), so a concurrent insert of the same pair
-    is tolerated instead of failing the whole batch.
+    One INSERT .. ON CONFLICT DO NOTHING (SQLite and PostgreSQL), so a pair stored meanwhile by another
+    worker is tolerated (theirs stands, no second push) instead of failing the whole batch.
     """
+    if not rows:
+        return []
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
     now = utcnow()
-    statement = (insert(Match).values(status="proposed", score=score, terms=terms, created_at=now, updated_at=now,
-                                      **ids)
-                 .on_conflict_do_nothing(index_elements=["demand_id", "achievement_id"]).returning(Match.id))
-    match_id = db.session.execute(statement).scalar()
-    return db.session.get(Match, match_id) if match_id is not None else None
+    values = [{"status": "proposed", "created_at": now, "updated_at": now, **row} for row in rows]
+    # executemany with RETURNING: SQLAlchemy sends multi-row VALUES batches from one cached statement.
+    statement = (insert(Match).on_conflict_do_nothing(index_elements=["demand_id", "achievement_id"])
+                 .returning(Match.id))
+    return [row_id for row_id in db.session.execute(statement, values).scalars() if row_id is not None]
 
 
 def drop_proposals(kind, listing_id):
@@ -152,23 +184,6 @@ def _push(listing, fresh):
         message = (f"新的匹配推荐：新发布的{listing.kind_label}《{listing.title}》与您的{counterpart.kind_label}"
                    f"《{counterpart.title}》匹配度 {match.strength}%")
         notify(counterpart.owner, "match_push", message, f"/{counterpart.kind}s/{counterpart.id}/matches")
-
-
-def recompute_all(progress=None):
-    """Recompute the proposals of every published listing (no push); returns the count."""
-    count = 0
-    for kind, model in KIND_MODELS.items():
-        ids = db.session.scalars(db.select(model.id).where(model.status == "published").order_by(model.id)).all()
-        for listing_id in ids:
-            propose_for(db.session.get(model, listing_id))
-            count += 1
-            if count % 100 == 0:
-                db.session.commit()
-                db.session.expunge_all()
-            if progress:
-                progress(1)
-    db.session.commit()
-    return count
 
 
 @index.on_indexed

@@ -7,7 +7,7 @@ from .listings import Achievement, Demand  # noqa: F401
 from .membership import JoinRequest, OrganizationChange  # noqa: F401
 from .matching import IndexOutbox, Match, Subscription  # noqa: F401
 from .notifications import MailPreference, Notification  # noqa: F401
-from .jobs import ImportJob  # noqa: F401
+from .jobs import ImportJob, ProposalRun  # noqa: F401
 from .units import Unit  # noqa: F401
 from .attachments import Attachment  # noqa: F401
 from .revisions import ListingRevision  # noqa: F401

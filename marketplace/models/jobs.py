@@ -46,3 +46,30 @@ class ImportJob(db.Model):
     @property
     def phase_label(self):
         return JOB_PHASES.get(self.phase, self.phase)
+
+
+RUN_STATES = {"queued": "排队中", "running": "进行中", "succeeded": "已完成", "failed": "失败"}
+
+
+class ProposalRun(db.Model):
+    """A background re-pairing of every published listing (matching/repairing.py), with its progress."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    status = db.Column(db.String(20), nullable=False, default="queued", index=True)
+    done = db.Column(db.Integer, nullable=False, default=0)
+    total = db.Column(db.Integer, nullable=False, default=0)
+    message = db.Column(db.String(500))  # why it failed
+    requested_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    started_at = db.Column(db.DateTime)
+    finished_at = db.Column(db.DateTime)
+
+    __table_args__ = (db.CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),)
+
+    @property
+    def status_label(self):
+        return RUN_STATES.get(self.status, self.status)
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.done / self.total)) if self.total else (100 if self.status == "succeeded" else 0)
