@@ -8,6 +8,7 @@ def init_app(app):
     from .imports.cli import import_listings
     from .matching.cli import index_check, reindex
     from .tasks import worker
+    from .vouchers.cli import vouchers
 
-    for command in (users, seed_demo, reindex, index_check, import_listings, challenges, worker):
+    for command in (users, seed_demo, reindex, index_check, import_listings, challenges, worker, vouchers):
         app.cli.add_command(command)

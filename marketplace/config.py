@@ -53,6 +53,8 @@ class Config:
     THROTTLE_ACCOUNT_LIMIT = 5
     THROTTLE_ADDRESS_LIMIT = 20
     THROTTLE_REGISTER_LIMIT = 10  # registrations attempted per address per window
+    # 创新券: the public notice (公示) of a service institution before it can be admitted, in days (0: ends at once).
+    VOUCHER_NOTICE_DAYS = 7  # MARKETPLACE_VOUCHER_NOTICE_DAYS
 
 
 class TestingConfig(Config):

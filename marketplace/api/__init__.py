@@ -9,4 +9,4 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from . import challenges, deals, listings, matching, tokens  # noqa: E402,F401  (routes register on bp)
+from . import challenges, deals, listings, matching, tokens, vouchers  # noqa: E402,F401  (routes register on bp)

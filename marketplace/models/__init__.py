@@ -9,3 +9,5 @@ from .matching import IndexOutbox, Match, Subscription  # noqa: F401
 from .notifications import Notification  # noqa: F401
 from .jobs import ImportJob  # noqa: F401
 from .units import Unit  # noqa: F401
+from .vouchers import (ProviderObjection, ServiceProduct, ServiceProvider, SettlementBatch,  # noqa: F401
+                       Voucher, VoucherClaim, VoucherLedger, VoucherOrder, VoucherScheme)
