@@ -11,11 +11,10 @@ from decimal import ROUND_DOWN, Decimal
 
 from ..accounts import membership
 from ..extensions import db
-from ..models import VoucherClaim, VoucherOrder
+from ..models import ServiceProduct, VoucherClaim, VoucherOrder
 from ..timeutil import utcnow
 from ..workflow import PermissionDenied, get_or_404
 from . import ledger, rules
-from .catalogue import get_service
 from .common import CLAIM_MACHINE, ORDER_MACHINE, Conflict, notify, notify_admins, notify_org, require_admin
 from .fields import done, parse_amount, parse_date, parse_int, parse_text
 from .providers import provider_of
@@ -66,9 +65,8 @@ def place(voucher, user, data):
                                not_after_today=False)
     note = parse_text(data.get("contract_note"), "合同说明", "contract_note", errors, 1000, required=False)
     done(errors)
-    service = get_service(service_id, user)
-    if service.status != "published":
-        raise Conflict("该服务未上架，不能下单")
+    # Any published service: a suspended institution's is hidden from the catalogue, and refused by its rule.
+    service = get_or_404(ServiceProduct, service_id, "该服务不存在", visible=lambda s: s.status == "published")
     rules.check_order_rules(voucher, service, contract_date)
     order = VoucherOrder(voucher_id=voucher.id, service_id=service.id, provider_id=service.provider_id,
                          contract_amount=amount, contract_date=contract_date, contract_note=note, status="placed")

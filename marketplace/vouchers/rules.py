@@ -14,8 +14,13 @@ def _lines(text):
             if line.strip()}
 
 
+def _norm(value):
+    """Compared without case, spaces or hyphens: "0571-8888 0000" is "057188880000", a code's x is X."""
+    return "".join(ch for ch in (value or "").upper() if ch not in " -　")
+
+
 def _same(a, b):
-    return bool(a and b and a.strip() and a.strip() == b.strip())
+    return bool(_norm(a)) and _norm(a) == _norm(b)
 
 
 def check_related_parties(voucher, provider):
@@ -30,8 +35,11 @@ def check_related_parties(voucher, provider):
         raise Conflict("关联方规则：企业与服务机构的法定代表人相同，不能使用创新券")
     if _same(voucher.contact_phone, provider.contact_phone):
         raise Conflict("关联方规则：企业与服务机构的联系电话相同，不能使用创新券")
-    if (_lines(voucher.shareholdings) & {institution.name, institution.credit_code}
-            or _lines(provider.shareholdings) & {enterprise.name, enterprise.credit_code}):
+    declared_by_enterprise = {_norm(x) for x in _lines(voucher.shareholdings)}
+    declared_by_provider = {_norm(x) for x in _lines(provider.shareholdings)}
+    links = ({_norm(institution.name), _norm(institution.credit_code)} & declared_by_enterprise
+             | {_norm(enterprise.name), _norm(enterprise.credit_code)} & declared_by_provider) - {""}
+    if links:
         raise Conflict("关联方规则：企业与服务机构之间申报有股权关联，不能使用创新券")
 
 
