@@ -96,9 +96,10 @@ def register_blueprints(app):
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
     from .notifications.views import bp as notifications_bp
+    from .vouchers.views import bp as vouchers_bp
 
     for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
-               notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp):
+               notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp, vouchers_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

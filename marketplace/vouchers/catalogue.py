@@ -55,7 +55,7 @@ def submit(service, user):
         raise PermissionDenied("只有发布机构可以提交该服务")
     admitted_provider_of(user)
     SERVICE_MACHINE.apply(service, "submit", user)
-    notify_admins("voucher", f"服务产品“{service.title}”待审核", f"/services/{service.id}")
+    notify_admins("voucher", f"服务产品“{service.title}”待审核", "/me")
     return service
 
 

@@ -46,11 +46,12 @@ def get_claim(claim_id, user):
 
 
 def _url(order):
-    return f"/voucher-orders/{order.id}"
+    return f"/vouchers/{order.voucher_id}"
 
 
 def _notify_provider(order, message):
-    notify_org(order.provider.organization_id, "voucher", message, _url(order), roles=("provider",))
+    """The institution's staff; their 待办 on /me lists what waits for them."""
+    notify_org(order.provider.organization_id, "voucher", message, "/me", roles=("provider",))
 
 
 # ---------------------------------------------------------------- orders
@@ -175,7 +176,7 @@ def file_claim(order, user, data):
     db.session.add(claim)
     db.session.flush()
     notify_admins("voucher", f"兑付申请待审核：发票 {claim.invoice_no}，核定兑付 {payable} 万元",
-                  f"/voucher-claims/{claim.id}")
+                  "/me")
     return claim
 
 
@@ -190,7 +191,7 @@ def resubmit(claim, user, data):
     for key, value in values.items():
         setattr(claim, key, value)
     claim.payable = payable
-    notify_admins("voucher", f"兑付申请已修改重报：发票 {claim.invoice_no}", f"/voucher-claims/{claim.id}")
+    notify_admins("voucher", f"兑付申请已修改重报：发票 {claim.invoice_no}", "/me")
     return claim
 
 

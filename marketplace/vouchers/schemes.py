@@ -134,7 +134,7 @@ def apply(user, data):
                       shareholdings=shares, status="submitted")
     db.session.add(voucher)
     db.session.flush()
-    notify_admins("voucher", f"“{org.name}”申领创新券 {amount} 万元，待审批", f"/vouchers/{voucher.id}")
+    notify_admins("voucher", f"“{org.name}”申领创新券 {amount} 万元，待审批", "/me")
     return voucher
 
 
