@@ -18,6 +18,7 @@ from .models import Achievement, Demand, Organization, User
 from .timeutil import local_today, utcnow
 from .units import ensure_units
 from .validators import patent_check_char, uscc_check_char
+from .vouchers.demo import seed_vouchers
 
 
 def patent_number(year, kind_digit, serial):
@@ -134,6 +135,7 @@ def seed_demo():
     db.session.commit()  # applies the index outbox, which stores the match proposals
     activity = demo_activity.seed_activity(users)
     db.session.commit()
+    click.echo(f"seed-demo: 创新券 {'scheme in use added' if seed_vouchers(users) else 'already present'}")
     total = sum((orgs, new_users, new_achievements, new_demands, new_subscriptions, *activity.values()))
     click.echo(f"seed-demo: added {orgs} organizations, {new_users} users, {new_achievements} achievements, "
                f"{new_demands} demands, {activity['applications']} applications, {activity['enquiries']} enquiries, "
