@@ -1,7 +1,7 @@
 """What every voucher module shares: the state machines, the 409 error, who to notify, access checks."""
 from ..extensions import db
 from ..models import User
-from ..notifications.services import notify, notify_many  # noqa: F401  (re-exported)
+from ..notifications.services import notify, notify_many  # noqa: F401  (notify re-exported)
 from ..workflow import DomainError, PermissionDenied, StateMachine
 
 PROVIDER_MACHINE = StateMachine("service_provider", {

@@ -9,7 +9,6 @@ payment_note hold a text reference until then.
 """
 from decimal import ROUND_DOWN, Decimal
 
-from ..accounts import membership
 from ..extensions import db
 from ..models import ServiceProduct, VoucherClaim, VoucherOrder
 from ..timeutil import utcnow
@@ -18,7 +17,7 @@ from . import ledger, rules
 from .common import CLAIM_MACHINE, ORDER_MACHINE, Conflict, notify, notify_admins, notify_org, require_admin
 from .fields import done, parse_amount, parse_date, parse_int, parse_text
 from .providers import provider_of
-from .schemes import can_see
+from .schemes import can_see, is_holder
 
 CENT = Decimal("0.01")
 
@@ -29,8 +28,7 @@ def is_provider_side(user, order):
 
 
 def is_enterprise_side(user, order):
-    return getattr(user, "role", None) == "enterprise" and membership.is_member(user,
-                                                                               order.voucher.organization_id)
+    return is_holder(user, order.voucher)
 
 
 def can_see_order(user, order):
@@ -51,13 +49,13 @@ def _url(order):
 
 def _notify_provider(order, message):
     """The institution's staff; their 待办 on /me lists what waits for them."""
-    notify_org(order.provider.organization_id, "voucher", message, "/me", roles=("provider",))
+    notify_org(order.provider.organization_id, "voucher", message, "/vouchers/provider", roles=("provider",))
 
 
 # ---------------------------------------------------------------- orders
 
 def place(voucher, user, data):
-    if user.role != "enterprise" or not membership.is_member(user, voucher.organization_id):
+    if not is_holder(user, voucher):
         raise PermissionDenied("只有持券企业可以使用该创新券下单")
     errors = {}
     service_id = parse_int(data.get("service_id"), "服务", "service_id", errors, 1, 2 ** 31 - 1)

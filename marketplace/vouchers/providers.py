@@ -85,7 +85,7 @@ def admit(provider, admin):
         raise Conflict(f"公示期规则：公示至 {provider.notice_ends_at:%Y-%m-%d %H:%M}（UTC）结束，公示期内不能准予入库")
     PROVIDER_MACHINE.apply(provider, "admit", admin)
     notify_org(provider.organization_id, "voucher", "贵机构已通过公示，成为创新券接券机构，可以发布服务产品",
-               "/vouchers")
+               "/vouchers/provider")
     return provider
 
 
@@ -96,7 +96,7 @@ def reject(provider, admin, reason):
     done(errors)
     PROVIDER_MACHINE.apply(provider, "reject", admin, note=reason)
     provider.reason = reason
-    notify_org(provider.organization_id, "voucher", f"贵机构的接券机构申请未通过：{reason}", "/vouchers")
+    notify_org(provider.organization_id, "voucher", f"贵机构的接券机构申请未通过：{reason}", "/vouchers/provider")
     return provider
 
 
@@ -105,7 +105,7 @@ def suspend(provider, admin, reason=None):
     PROVIDER_MACHINE.apply(provider, "suspend", admin, note=reason)
     provider.reason = reason
     notify_org(provider.organization_id, "voucher", "贵机构已被暂停接券，暂停期间不能接受新的创新券订单",
-               "/vouchers")
+               "/vouchers/provider")
     return provider
 
 

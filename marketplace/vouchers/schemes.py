@@ -90,6 +90,11 @@ def can_see(user, voucher):
     return getattr(user, "role", None) == "admin" or membership.is_member(user, voucher.organization_id)
 
 
+def is_holder(user, voucher):
+    """An enterprise user of the voucher's organization: the one who uses it."""
+    return getattr(user, "role", None) == "enterprise" and membership.is_member(user, voucher.organization_id)
+
+
 def get_voucher(voucher_id, user):
     return get_or_404(Voucher, voucher_id, "该创新券不存在", visible=lambda v: can_see(user, v))
 

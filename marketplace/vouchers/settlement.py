@@ -49,7 +49,7 @@ def create_batch(admin, scheme, month):
         ledger.settle(claim)
         notify_org(claim.order.provider.organization_id, "voucher",
                    f"兑付 {claim.payable} 万元（发票 {claim.invoice_no}）已纳入 {month} 结算批次",
-                   "/me", roles=("provider",))
+                   "/vouchers/provider", roles=("provider",))
     return batch
 
 

@@ -24,7 +24,7 @@ def todo_for(user):
     if user.role == "provider":
         provider = providers.provider_of(user)
         if provider is None:
-            return [_item("本机构尚未申请成为接券机构（POST /api/v1/service-providers）", "/vouchers")]
+            return [_item("本机构尚未申请成为接券机构", "/vouchers/provider")]
         waiting = {"placed": "待接单", "accepted": "待交付", "disputed": "企业有异议，待重新交付",
                    "confirmed": "可申请兑付"}
         rows = db.session.scalars(db.select(VoucherOrder).where(VoucherOrder.provider_id == provider.id,
@@ -32,9 +32,9 @@ def todo_for(user):
                                   .order_by(VoucherOrder.id)).all()
         claimed = set(db.session.scalars(db.select(VoucherClaim.order_id).where(
             VoucherClaim.order_id.in_([o.id for o in rows]), VoucherClaim.status != "returned")).all())
-        items = [_item(f"订单 #{o.id}：{o.service.title}（{o.contract_amount} 万元）", f"/services/{o.service_id}",
+        items = [_item(f"订单 #{o.id}：{o.service.title}（{o.contract_amount} 万元）", "/vouchers/provider",
                        waiting[o.status]) for o in rows if o.id not in claimed]
-        items += [_item(f"兑付被退回修改：发票 {c.invoice_no}", f"/services/{c.order.service_id}", "退回修改")
+        items += [_item(f"兑付被退回修改：发票 {c.invoice_no}", "/vouchers/provider", "退回修改")
                   for c in db.session.scalars(db.select(VoucherClaim).join(VoucherOrder)
                                               .where(VoucherOrder.provider_id == provider.id,
                                                      VoucherClaim.status == "returned")).all()]

@@ -33,7 +33,7 @@ def service_list():
 @bp.route("/services/<int:service_id>")
 def service_detail(service_id):
     service = catalogue.get_service(service_id, current_user)
-    return render_template("vouchers/service.html", service=service)
+    return render_template("vouchers/service.html", service=service, form=EmptyForm())
 
 
 @bp.route("/vouchers")
@@ -74,8 +74,12 @@ def voucher_detail(voucher_id):
     events = sorted(history("voucher", voucher.id) + [e for o in order_rows for e in history("voucher_order", o.id)]
                     + [e for c in claim_rows for e in history("voucher_claim", c.id)],
                     key=lambda e: (e.created_at, e.id))
+    offered = [s for s in search_services(None, None, 1, 100).items if s.category in voucher.scheme.category_list]
     return render_template("vouchers/voucher.html", voucher=voucher, status=schemes.effective_status(voucher),
-                           orders=order_rows, claims=claim_rows, events=events, labels=LABELS)
+                           orders=order_rows, claims=claim_rows, events=events, labels=LABELS, form=EmptyForm(),
+                           offered=offered, today=local_today(),
+                           is_holder=schemes.is_holder(current_user, voucher),
+                           is_admin=current_user.role == "admin")
 
 
 # ---------------------------------------------------------------- admin: figures and settlement
@@ -85,7 +89,7 @@ def voucher_detail(voucher_id):
 def scheme_figures(scheme_id):
     scheme = schemes.get_scheme(scheme_id)
     return render_template("vouchers/figures.html", scheme=scheme, figures=figures.figures(scheme),
-                           all_schemes=schemes.schemes(), batches=settlement.batches(scheme))
+                           all_schemes=schemes.schemes(), batches=settlement.batches(scheme), form=EmptyForm())
 
 
 def _download(body, mimetype, name):
@@ -118,3 +122,6 @@ def vouchers_dashboard_section(user):
     if items is None:
         return None
     return Section("创新券待办", "vouchers/_dashboard.html", {"items": items}, key="vouchers")
+
+
+from . import manage_views  # noqa: E402,F401  (the action routes register on bp)
