@@ -14,10 +14,22 @@ from ..security import role_required
 from ..timeutil import local_today
 from ..workflow import ValidationFailed, history
 from . import catalogue, figures, orders, providers, schemes, settlement, todo
+from .common import CLAIM_MACHINE, ORDER_MACHINE, VOUCHER_MACHINE
 
 bp = Blueprint("vouchers", __name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = {"voucher": VOUCHER_STATES, "order": ORDER_STATES, "claim": CLAIM_STATES, "provider": PROVIDER_STATES}
+# An event in Chinese: (subject, its machine, its state labels) by subject_type.
+EVENT_TEXT = {"voucher": ("创新券", VOUCHER_MACHINE, VOUCHER_STATES),
+              "voucher_order": ("订单", ORDER_MACHINE, ORDER_STATES),
+              "voucher_claim": ("兑付", CLAIM_MACHINE, CLAIM_STATES)}
+
+
+def describe(event):
+    subject, machine, states = EVENT_TEXT[event.subject_type]
+    action = machine.transitions.get(event.action)
+    return {"subject": subject, "action": action.label if action else event.action,
+            "from": states.get(event.from_state, event.from_state), "to": states.get(event.to_state, event.to_state)}
 
 
 @bp.route("/services")
@@ -76,7 +88,7 @@ def voucher_detail(voucher_id):
                     key=lambda e: (e.created_at, e.id))
     offered = [s for s in search_services(None, None, 1, 100).items if s.category in voucher.scheme.category_list]
     return render_template("vouchers/voucher.html", voucher=voucher, status=schemes.effective_status(voucher),
-                           orders=order_rows, claims=claim_rows, events=events, labels=LABELS, form=EmptyForm(),
+                           orders=order_rows, claims=claim_rows, events=events, labels=LABELS, form=EmptyForm(), describe=describe,
                            offered=offered, today=local_today(),
                            is_holder=schemes.is_holder(current_user, voucher),
                            is_admin=current_user.role == "admin")
