@@ -60,3 +60,48 @@ def test_two_approvals_race_for_the_last_budget(app, make):
     assert statuses == ["issued", "submitted"]  # the loser's approval was rolled back whole
     assert db.session.scalar(db.select(db.func.count(VoucherLedger.id))) == 1
     assert ledger.check_scheme(s) == []
+
+
+def _claim_in_own_session(app, order_id, staff_id, barrier, results):
+    from marketplace.models import VoucherOrder
+    from marketplace.timeutil import local_today
+    from marketplace.vouchers import orders
+
+    with app.app_context():
+        try:
+            order, staff = db.session.get(VoucherOrder, order_id), db.session.get(User, staff_id)
+            barrier.wait(timeout=10)
+            orders.file_claim(order, staff, {"invoice_no": "RACE-1", "invoice_date": local_today().isoformat(),
+                                             "invoice_amount": "10.00"})
+            db.session.commit()
+            results.append(("ok", order_id))
+        except DomainError as err:
+            db.session.rollback()
+            results.append(("refused", err.message))
+        except Exception as err:
+            db.session.rollback()
+            results.append(("error", repr(err)))
+        finally:
+            db.session.remove()
+
+
+def test_two_claims_race_with_one_invoice_number(app, make):
+    from marketplace.models import VoucherClaim
+
+    from .voucher_support import confirmed_order, world
+
+    w = world(make)
+    order_ids = [confirmed_order(w, amount="10.00").id, confirmed_order(w, amount="10.00").id]
+    staff_id, scheme_id = w.provider_user.id, w.scheme.id
+    db.session.remove()
+    barrier, results = threading.Barrier(2), []
+    threads = [threading.Thread(target=_claim_in_own_session, args=(app, o, staff_id, barrier, results))
+               for o in order_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    assert "发票唯一规则" in next(r[1] for r in results if r[0] == "refused")
+    assert db.session.scalar(db.select(db.func.count(VoucherClaim.id))) == 1
+    assert ledger.check_scheme(db.session.get(VoucherScheme, scheme_id)) == []

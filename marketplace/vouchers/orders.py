@@ -9,6 +9,8 @@ payment_note hold a text reference until then.
 """
 from decimal import ROUND_DOWN, Decimal
 
+from sqlalchemy.exc import IntegrityError
+
 from ..extensions import db
 from ..models import ServiceProduct, VoucherClaim, VoucherOrder
 from ..timeutil import utcnow
@@ -172,7 +174,7 @@ def file_claim(order, user, data):
     claim = VoucherClaim(order_id=order.id, voucher_id=order.voucher_id, payable=payable, status="submitted",
                          **values)
     db.session.add(claim)
-    db.session.flush()
+    _flush_invoice(values["invoice_no"])
     notify_admins("voucher", f"兑付申请待审核：发票 {claim.invoice_no}，核定兑付 {payable} 万元",
                   "/me")
     return claim
@@ -189,8 +191,19 @@ def resubmit(claim, user, data):
     for key, value in values.items():
         setattr(claim, key, value)
     claim.payable = payable
+    _flush_invoice(values["invoice_no"])
     notify_admins("voucher", f"兑付申请已修改重报：发票 {claim.invoice_no}", "/me")
     return claim
+
+
+def _flush_invoice(invoice_no):
+    """The unique constraint backs the invoice rule when two claims with one number race: still a 409."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        rules.check_invoice_unused(invoice_no)  # raises the rule's message now that the other claim is stored
+        raise
 
 
 def approve_claim(claim, admin):
