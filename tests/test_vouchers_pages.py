@@ -69,3 +69,17 @@ def test_cli_creates_provider_and_register_offers_it(app, client):
     assert result.exit_code == 0, result.output
     assert "created provider" in result.output
     assert "服务机构（创新券接券机构）" in client.get("/register").get_data(as_text=True)
+
+
+def test_register_as_provider(client, db):
+    from marketplace.models import User
+
+    r = client.post("/register", data={"role": "provider", "name": "检测中心王工", "email": "wang@lab.example.com",
+                                       "password": "Very-strong-pass-77", "confirm": "Very-strong-pass-77",
+                                       "org_mode": "new",
+                                       "org_name": "某某检测技术有限公司", "org_kind": "service_provider",
+                                       "credit_code": ""})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    user = db.session.scalar(db.select(User).where(User.email == "wang@lab.example.com"))
+    assert user.role == "provider" and user.organization.kind == "service_provider"
+    assert client.get("/vouchers/provider").status_code == 200

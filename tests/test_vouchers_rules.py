@@ -183,3 +183,14 @@ def test_provider_apply_needs_service_provider_org(make):
         providers.apply(make.user("enterprise"), {"categories": ["检验检测"], "note": "x"})
     assert err.value.status == 403
 
+
+
+def test_periodic_task_expires_vouchers_past_redeem_by(w):
+    from marketplace import tasks
+
+    w.voucher.redeem_by = local_today() - timedelta(days=1)
+    _db.session.commit()
+    assert tasks.expire_vouchers.call_local() == 1
+    _db.session.expire_all()
+    assert _db.session.get(Voucher, w.voucher.id).status == "expired"
+    assert _db.session.get(VoucherScheme, w.scheme.id).remaining == w.scheme.budget
