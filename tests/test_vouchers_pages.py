@@ -83,3 +83,34 @@ def test_register_as_provider(client, db):
     user = db.session.scalar(db.select(User).where(User.email == "wang@lab.example.com"))
     assert user.role == "provider" and user.organization.kind == "service_provider"
     assert client.get("/vouchers/provider").status_code == 200
+
+
+def test_whoever_acts_next_is_notified(make):
+    from marketplace.models import Notification
+    from marketplace.vouchers import schemes
+
+    from .voucher_support import scheme as new_scheme
+
+    w = world(make)
+
+    def latest(user):
+        return db.session.scalar(db.select(Notification.message).where(Notification.user_id == user.id)
+                                 .order_by(Notification.id.desc()).limit(1))
+
+    schemes.apply(make.user("enterprise"), {"scheme_id": new_scheme(w.admin).id, "amount": "5", "purpose": "查新"})
+    db.session.commit()
+    assert "待审批" in latest(w.admin)
+    assert "创新券已发放" in latest(w.enterprise)
+    order = orders.place(w.voucher, w.enterprise, {"service_id": w.service.id, "contract_amount": "8",
+                                                   "contract_date": local_today().isoformat()})
+    db.session.commit()
+    assert "请确认接单" in latest(w.provider_user)
+    orders.accept(order, w.provider_user)
+    orders.deliver(order, w.provider_user, "报告")
+    db.session.commit()
+    assert "请确认" in latest(w.enterprise)
+    orders.confirm(order, w.enterprise)
+    db.session.commit()
+    assert "可以申请兑付" in latest(w.provider_user)
+    claim(w, order, invoice_no="N-1")
+    assert "兑付申请待审核" in latest(w.admin)
