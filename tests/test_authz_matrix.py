@@ -304,6 +304,7 @@ PAGE_CASES = [
     ("POST", "/services/<int:service_id>/<any(submit, approve, reject):action>", "/services/{service}/submit",
      only((), A)),
     ("POST", "/voucher-orders/<int:order_id>/claims", "/voucher-orders/{order}/claims", E(LOGIN, N, F, N, F, N, N)),
+    ("POST", "/voucher-claims/<int:claim_id>/resubmit", "/voucher-claims/{claim}/resubmit", E(LOGIN, N, F, N, F, N, N)),
 ]
 
 # API: the visitor sends no token; every other role sends its own Bearer token and no session cookie.

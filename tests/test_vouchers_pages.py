@@ -114,3 +114,21 @@ def test_whoever_acts_next_is_notified(make):
     assert "可以申请兑付" in latest(w.provider_user)
     claim(w, order, invoice_no="N-1")
     assert "兑付申请待审核" in latest(w.admin)
+
+
+def test_returned_claim_is_corrected_and_resubmitted(client, login, make):
+    from marketplace.models import VoucherClaim
+
+    w = world(make)
+    c = claim(w, confirmed_order(w, amount="20.00"), invoice_no="R-1", amount="20.00")
+    login(w.admin)
+    client.post(f"/voucher-claims/{c.id}/return", data={"reason": "发票金额与合同不符"})
+    assert db.session.get(VoucherClaim, c.id).status == "returned"
+    login(w.provider_user)
+    assert "修改后重新提交" in client.get("/vouchers/provider").get_data(as_text=True)
+    client.post(f"/voucher-claims/{c.id}/resubmit", data={"invoice_no": "R-1", "invoice_date": local_today().isoformat(),
+                                                        "invoice_amount": "16.00"})
+    db.session.expire_all()
+    again = db.session.get(VoucherClaim, c.id)
+    assert (again.status, f"{again.payable:.2f}") == ("submitted", "8.00")
+    assert client.application.test_cli_runner().invoke(args=["vouchers", "check"]).exit_code == 0

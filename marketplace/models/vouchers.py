@@ -7,11 +7,10 @@ from ..timeutil import utcnow
 SERVICE_CATEGORIES = ("检验检测", "知识产权", "技术查新", "成果评价", "技术转移", "科技咨询", "研发设计", "科技金融")
 
 PROVIDER_STATES = {"noticed": "公示中", "admitted": "已入库", "rejected": "未通过", "suspended": "已暂停"}
-SERVICE_STATES = {"draft": "草稿", "pending": "待审核", "published": "已发布", "rejected": "已驳回",
-                  "archived": "已下架"}
+SERVICE_STATES = {"draft": "草稿", "pending": "待审核", "published": "已发布", "rejected": "已驳回"}
 VOUCHER_STATES = {"submitted": "待审批", "issued": "已发放", "rejected": "未通过", "expired": "已过期"}
 ORDER_STATES = {"placed": "待接单", "accepted": "服务中", "delivered": "待确认", "confirmed": "已确认",
-                "disputed": "有异议", "declined": "已拒单", "cancelled": "已取消"}
+                "disputed": "有异议"}
 CLAIM_STATES = {"submitted": "待审核", "approved": "已通过", "returned": "退回修改", "rejected": "已驳回",
                 "settled": "已结算"}
 LEDGER_KINDS = {"reserve": "发券预留", "release": "退回预算", "redeem": "兑付核定", "settle": "结算"}
@@ -153,7 +152,7 @@ class VoucherOrder(db.Model):
     # Upload hook: the contract file and the delivery report attach here (attachments package), by order id.
     contract_note = db.Column(db.Text)
     delivery_note = db.Column(db.Text)
-    reason = db.Column(db.Text)  # dispute / decline reason
+    reason = db.Column(db.Text)  # the enterprise's dispute reason
     status = db.Column(db.String(20), nullable=False, default="placed", index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 

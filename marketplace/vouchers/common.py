@@ -8,13 +8,11 @@ PROVIDER_MACHINE = StateMachine("service_provider", {
     "admit": (("noticed",), "admitted", "准予入库"),
     "reject": (("noticed",), "rejected", "不予入库"),
     "suspend": (("admitted",), "suspended", "暂停接券"),
-    "resume": (("suspended",), "admitted", "恢复接券"),
 })
 SERVICE_MACHINE = StateMachine("service_product", {
     "submit": (("draft", "rejected"), "pending", "提交审核"),
     "approve": (("pending",), "published", "审核通过"),
     "reject": (("pending",), "rejected", "审核驳回"),
-    "archive": (("published",), "archived", "下架"),
 })
 VOUCHER_MACHINE = StateMachine("voucher", {
     "approve": (("submitted",), "issued", "审批通过并发券"),
@@ -23,8 +21,6 @@ VOUCHER_MACHINE = StateMachine("voucher", {
 })
 ORDER_MACHINE = StateMachine("voucher_order", {
     "accept": (("placed",), "accepted", "接单"),
-    "decline": (("placed",), "declined", "拒单"),
-    "cancel": (("placed",), "cancelled", "取消订单"),
     "deliver": (("accepted", "disputed"), "delivered", "提交交付"),
     "confirm": (("delivered",), "confirmed", "确认交付"),
     "dispute": (("delivered",), "disputed", "对交付提出异议"),

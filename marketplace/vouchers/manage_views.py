@@ -180,6 +180,14 @@ def service_decide(service_id, action):
     return _act(calls[action], done[action], back)
 
 
+@bp.route("/voucher-claims/<int:claim_id>/resubmit", methods=["POST"])
+@login_required
+def claim_resubmit(claim_id):
+    claim = orders.get_claim(claim_id, current_user)
+    return _act(lambda: orders.resubmit(claim, current_user, _form()), "兑付申请已修改并重新提交",
+                url_for("vouchers.provider_home"))
+
+
 @bp.route("/voucher-orders/<int:order_id>/claims", methods=["POST"])
 @login_required
 def claim_new(order_id):
