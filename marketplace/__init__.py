@@ -110,11 +110,12 @@ def register_blueprints(app):
     from .monitoring.views import bp as monitoring_bp
     from .notifications.views import bp as notifications_bp
     from .trust.views import bp as trust_bp
+    from .vouchers.views import bp as vouchers_bp
 
     for bp in (main_bp, accounts_bp, listings_bp, challenges_bp, matching_bp, deals_bp,
                notifications_bp, admin_bp, dashboard_bp, imports_bp, org_bp, attachments_bp,
                trust_bp, monitoring_bp, monitoring_admin_bp, enterprises_bp,
-               enterprise_admin_bp):
+               enterprise_admin_bp, vouchers_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -8,6 +8,8 @@ def init_app(app):
     from .imports.cli import import_listings
     from .matching.cli import index_check, recompute_proposals, reindex
     from .tasks import worker
+    from .vouchers.cli import vouchers
 
-    for command in (users, seed_demo, reindex, recompute_proposals, index_check, import_listings, challenges, worker):
+    for command in (users, seed_demo, reindex, recompute_proposals, index_check, import_listings, challenges, worker,
+                    vouchers):
         app.cli.add_command(command)

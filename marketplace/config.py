@@ -85,6 +85,9 @@ class Config:
     ICP_NUMBER = ""
     HOME_FIGURES_CACHE_SECONDS = 60  # the home page's live figures (main/figures.py); 0: count on every visit
 
+    # 创新券: the public notice (公示) of a service institution before it can be admitted, in days (0: ends at once).
+    VOUCHER_NOTICE_DAYS = 7  # MARKETPLACE_VOUCHER_NOTICE_DAYS
+
 
 class TestingConfig(Config):
     TESTING = True

@@ -21,6 +21,7 @@ from .timeutil import local_today, utcnow
 from .trust import demo as trust_demo
 from .units import ensure_units
 from .validators import patent_check_char, uscc_check_char
+from .vouchers.demo import seed_vouchers
 
 
 def patent_number(year, kind_digit, serial):
@@ -141,6 +142,7 @@ def seed_demo():
     activity["trust"] = trust_demo.seed_trust(users)  # announcements, contact persons, a demand response
     monitoring_demo.seed()
     db.session.commit()
+    click.echo(f"seed-demo: 创新券 {'scheme in use added' if seed_vouchers(users) else 'already present'}")
     total = sum((orgs, new_users, new_achievements, new_demands, new_subscriptions, *activity.values()))
     click.echo(f"seed-demo: added {orgs} organizations, {new_users} users, {new_achievements} achievements, "
                f"{new_demands} demands, {activity['applications']} applications, {activity['enquiries']} enquiries, "

@@ -92,6 +92,18 @@ def expire_challenges():
     return moved
 
 
+@huey.periodic_task(crontab(minute="5"))
+@_in_app_context
+def expire_vouchers():
+    """Hourly: expire 创新券 past their redeem-by date, returning unspent amounts to the budget."""
+    from .vouchers.schemes import expire_due
+
+    moved = expire_due()
+    if moved:
+        log.info("expired %d vouchers", moved)
+    return moved
+
+
 @huey.task()
 @_in_app_context
 def apply_index_changes():

@@ -12,7 +12,7 @@ PASSWORD = "Secret-pass-123"
 _seq = itertools.count(1)
 
 ORG_KIND_FOR_ROLE = {"researcher": "university", "enterprise": "enterprise", "broker": "broker_agency",
-                     "admin": "service_provider"}
+                     "admin": "service_provider", "provider": "service_provider"}
 
 
 def credit_code(n=None):

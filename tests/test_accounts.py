@@ -56,8 +56,8 @@ def test_register_into_existing_org_of_matching_kind_is_a_pending_request(client
     ({"org_name": ""}, "请填写新单位名称"),
     ({"org_mode": "existing", "org_id": "0"}, "请选择所在单位"),
     ({"org_kind": "enterprise"}, "科研人员所在单位类型只能是"),
-    ({"role": "admin"}, "只能注册为科研人员或企业用户"),
-    ({"role": "broker"}, "只能注册为科研人员或企业用户"),
+    ({"role": "admin"}, "只能注册为科研人员、企业用户或服务机构"),
+    ({"role": "broker"}, "只能注册为科研人员、企业用户或服务机构"),
     ({"credit_code": "91110000000000001X"}, "统一社会信用代码格式或校验位不正确"),
 ])
 def test_register_rejects_bad_input_with_chinese_errors(client, db, overrides, message):

@@ -400,6 +400,40 @@ PAGE_CASES = [
     ("POST", "/admin/pools/<name>/publish", "/admin/pools/near-sme/publish", only(ADMIN, A), {"published": "1"}),
     ("GET", "/admin/policies", "/admin/policies", only(ADMIN, OK)),
     ("POST", "/admin/policies", "/admin/policies", only(ADMIN, A), {"title": "矩阵政策", "body": "正文"}),
+    # 创新券 (vouchers)
+    ("GET", "/services", "/services?category=检验检测", everyone(OK)),
+    ("GET", "/services/<int:service_id>", "/services/{service}", everyone(OK)),
+    ("GET", "/vouchers", "/vouchers", everyone(OK)),
+    ("GET", "/vouchers/providers/<int:provider_id>", "/vouchers/providers/{provider}", everyone(OK)),
+    ("POST", "/vouchers/providers/<int:provider_id>/objections", "/vouchers/providers/{provider}/objections",
+     only(LOGGED_IN, A), {"text": "异议"}),
+    ("GET", "/vouchers/<int:voucher_id>", "/vouchers/{voucher}", E(LOGIN, N, OK, N, OK, N, N)),
+    ("GET", "/vouchers/schemes/<int:scheme_id>/figures", "/vouchers/schemes/{scheme}/figures", only(ADMIN, OK)),
+    ("GET", "/vouchers/schemes/<int:scheme_id>/figures.<any(csv, xlsx):fmt>",
+     "/vouchers/schemes/{scheme}/figures.xlsx", only(ADMIN, OK)),
+    ("GET", "/vouchers/batches/<int:batch_id>.xlsx", "/vouchers/batches/999999.xlsx", only(ADMIN, N)),
+    ("GET", "/vouchers/schemes/new", "/vouchers/schemes/new", only(ADMIN, OK)),
+    ("POST", "/vouchers/schemes/new", "/vouchers/schemes/new", only(ADMIN, A), {"year": "2026"}),
+    ("POST", "/vouchers/<int:voucher_id>/<any(approve, reject):action>", "/vouchers/{voucher_waiting}/reject",
+     E(LOGIN, N, F, N, A, N, N), {"reason": "材料不全"}),
+    ("POST", "/vouchers/providers/<int:provider_id>/<any(admit, reject, suspend):action>",
+     "/vouchers/providers/{provider}/suspend", only(ADMIN, A)),
+    ("POST", "/voucher-claims/<int:claim_id>/<any(approve, return, reject):action>",
+     "/voucher-claims/{claim}/approve", only(ADMIN, A)),
+    ("POST", "/vouchers/schemes/<int:scheme_id>/batches", "/vouchers/schemes/{scheme}/batches", only(ADMIN, A),
+     {"month": "2026-01"}),
+    ("GET", "/vouchers/apply", "/vouchers/apply", only(ENTERPRISES, OK)),
+    ("POST", "/vouchers/apply", "/vouchers/apply", only(ENTERPRISES, A), {"amount": "1"}),
+    ("POST", "/vouchers/<int:voucher_id>/orders", "/vouchers/{voucher}/orders", E(LOGIN, N, A, N, F, N, N)),
+    ("POST", "/voucher-orders/<int:order_id>/<any(accept, deliver, confirm, dispute):action>",
+     "/voucher-orders/{order}/confirm", E(LOGIN, N, A, N, F, N, N)),
+    ("GET", "/vouchers/provider", "/vouchers/provider", only((), OK)),
+    ("POST", "/vouchers/provider", "/vouchers/provider", only((), A)),
+    ("POST", "/vouchers/provider/services", "/vouchers/provider/services", only((), A)),
+    ("POST", "/services/<int:service_id>/<any(submit, approve, reject):action>", "/services/{service}/submit",
+     only((), A)),
+    ("POST", "/voucher-orders/<int:order_id>/claims", "/voucher-orders/{order}/claims", E(LOGIN, N, F, N, F, N, N)),
+    ("POST", "/voucher-claims/<int:claim_id>/resubmit", "/voucher-claims/{claim}/resubmit", E(LOGIN, N, F, N, F, N, N)),
 ]
 
 # API: the visitor sends no token; every other role sends its own Bearer token and no session cookie.
@@ -502,6 +536,36 @@ API_CASES = [
     ("GET", f"{API}/pools/<name>", f"{API}/pools/near-hte", E(U, F, F, F, OK, F, F)),
     ("POST", f"{API}/policies", f"{API}/policies", E(U, F, F, F, A, F, F), {"title": "矩阵政策", "body": "正文"}),
     ("GET", f"{API}/policies/<int:policy_id>", f"{API}/policies/{{policy}}", E(U, N, OK, N, OK, N, N)),
+    # 创新券 (vouchers)
+    ("POST", f"{API}/voucher-schemes", f"{API}/voucher-schemes", E(U, F, F, F, A, F, F, F)),
+    ("GET", f"{API}/voucher-schemes/<int:scheme_id>", f"{API}/voucher-schemes/{{scheme}}", everyone(OK)),
+    ("POST", f"{API}/voucher-schemes/<int:scheme_id>/batches", f"{API}/voucher-schemes/{{scheme}}/batches",
+     E(U, F, F, F, A, F, F, F), {"month": "2026-01"}),
+    ("POST", f"{API}/service-providers", f"{API}/service-providers", E(U, F, F, F, F, F, F, F)),
+    ("GET", f"{API}/service-providers/<int:provider_id>", f"{API}/service-providers/{{provider}}", everyone(OK)),
+    ("POST", f"{API}/service-providers/<int:provider_id>/objections",
+     f"{API}/service-providers/{{provider}}/objections", only(LOGGED_IN, A, visitor=U), {"text": "异议"}),
+    ("POST", f"{API}/service-providers/<int:provider_id>/<any(admit, reject, suspend):action>",
+     f"{API}/service-providers/{{provider}}/suspend", E(U, F, F, F, A, F, F, F)),
+    ("POST", f"{API}/services", f"{API}/services", E(U, F, F, F, F, F, F, F)),
+    ("GET", f"{API}/services", f"{API}/services?category=检验检测", everyone(OK)),
+    ("GET", f"{API}/services/<int:service_id>", f"{API}/services/{{service}}", everyone(OK)),
+    ("POST", f"{API}/services/<int:service_id>/<any(submit, approve, reject):action>",
+     f"{API}/services/{{service}}/approve", E(U, F, F, F, A, F, F, F)),
+    ("POST", f"{API}/vouchers", f"{API}/vouchers", E(U, F, A, F, F, F, A, F)),
+    ("GET", f"{API}/vouchers/<int:voucher_id>", f"{API}/vouchers/{{voucher}}", E(U, N, OK, N, OK, N, N)),
+    ("POST", f"{API}/vouchers/<int:voucher_id>/<any(approve, reject):action>",
+     f"{API}/vouchers/{{voucher_waiting}}/approve", E(U, N, F, N, A, N, N)),
+    ("POST", f"{API}/vouchers/<int:voucher_id>/orders", f"{API}/vouchers/{{voucher}}/orders",
+     E(U, N, A, N, F, N, N)),
+    ("GET", f"{API}/voucher-orders/<int:order_id>", f"{API}/voucher-orders/{{order}}", E(U, N, OK, N, OK, N, N)),
+    ("POST", f"{API}/voucher-orders/<int:order_id>/<any(accept, deliver, confirm, dispute):action>",
+     f"{API}/voucher-orders/{{order}}/confirm", E(U, N, A, N, F, N, N)),
+    ("POST", f"{API}/voucher-orders/<int:order_id>/claims", f"{API}/voucher-orders/{{order}}/claims",
+     E(U, N, F, N, F, N, N)),
+    ("GET", f"{API}/voucher-claims/<int:claim_id>", f"{API}/voucher-claims/{{claim}}", E(U, N, OK, N, OK, N, N)),
+    ("POST", f"{API}/voucher-claims/<int:claim_id>/<any(approve, return, reject, resubmit):action>",
+     f"{API}/voucher-claims/{{claim}}/approve", E(U, N, F, N, A, N, N)),
 ]
 
 TABLE = [("page", *row) for row in PAGE_CASES] + [("api", *row) for row in API_CASES]
@@ -610,6 +674,7 @@ def _build_world():
         "att_deal_del": _attachment("deal", deal, users["broker"]),
         "revision": _revision(ach_pub, researcher)})
     db.session.commit()
+    ids.update(_voucher_world(users))
     ids.update({role: user.id for role, user in users.items()})
     ids.update({f"session_{role}": user.get_id() for role, user in users.items()})
     return ids
@@ -649,6 +714,41 @@ def _monitoring_world():
     snapshots.take("2025Q4", now=datetime(2026, 1, 2))
     db.session.commit()
     return {"unit": unit_by_name("仓前街道").id, "indicator": indicator.id, "period": "2025Q4"}
+
+
+def _voucher_world(users):
+    """创新券: an admitted provider (its own staff, not a matrix role) with a published service, a scheme, the
+    enterprise's issued voucher with an order and a claim under audit, and a second voucher awaiting approval."""
+    from flask import current_app
+
+    from marketplace.vouchers import catalogue, orders, providers, schemes
+
+    current_app.config["VOUCHER_NOTICE_DAYS"] = 0
+    admin, enterprise = users["admin"], users["enterprise"]
+    staff = person(factories, "provider", "矩阵检测中心工作人员")
+    provider = providers.apply(staff, {"categories": ["检验检测"], "note": "CMA"})
+    providers.admit(provider, admin)
+    service = catalogue.create(staff, {"title": "矩阵检测服务", "category": "检验检测", "description": "检测"})
+    catalogue.submit(service, staff)
+    catalogue.approve(service, admin)
+    today = utcnow().date()
+    scheme = schemes.create_scheme(admin, {"year": today.year, "budget": "100", "ratio": "0.5", "cap_per_claim": "10",
+                                           "cap_per_enterprise": "50", "validity_days": 90, "categories": ["检验检测"],
+                                           "opens_on": (today - timedelta(days=2)).isoformat(),
+                                           "closes_on": (today + timedelta(days=60)).isoformat()})
+    voucher = schemes.apply(enterprise, {"scheme_id": scheme.id, "amount": "20", "purpose": "检测"})
+    schemes.approve(voucher, admin)
+    waiting = schemes.apply(enterprise, {"scheme_id": scheme.id, "amount": "10", "purpose": "再检测"})
+    order = orders.place(voucher, enterprise, {"service_id": service.id, "contract_amount": "10",
+                                               "contract_date": voucher.issued_on.isoformat()})
+    orders.accept(order, staff)
+    orders.deliver(order, staff, "已交付")
+    orders.confirm(order, enterprise)
+    claim = orders.file_claim(order, staff, {"invoice_no": "MATRIX-1", "invoice_date": voucher.issued_on.isoformat(),
+                                             "invoice_amount": "10"})
+    db.session.commit()
+    return {"provider": provider.id, "service": service.id, "scheme": scheme.id, "voucher": voucher.id,
+            "voucher_waiting": waiting.id, "order": order.id, "claim": claim.id}
 
 
 def _pending_member(org):

@@ -53,7 +53,7 @@ def test_the_periodic_schedule():
         return sorted(task.name for task in tasks.huey.read_periodic(datetime(2026, 1, 1, hour, minute)))
 
     assert due(3, 0) == ["apply_index_outbox", "expire_challenges"]
-    assert due(3, 5) == ["apply_index_outbox"] and due(3, 7) == []
+    assert due(3, 5) == ["apply_index_outbox", "expire_vouchers"] and due(3, 7) == []
     assert due(3, 3) == ["send_digests"]  # hourly; it mails those due at DIGEST_HOUR (notifications/mailing.py)
 
 

@@ -16,9 +16,11 @@ def select_choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-REGISTER_ROLE_CHOICES = [("researcher", "科研人员（高校、科研院所）"), ("enterprise", "企业用户")]
+REGISTER_ROLE_CHOICES = [("researcher", "科研人员（高校、科研院所）"), ("enterprise", "企业用户"),
+                         ("provider", "服务机构（创新券接券机构）")]
 REGISTER_ORG_KINDS = [("university", ORG_KINDS["university"]), ("institute", ORG_KINDS["institute"]),
-                      ("enterprise", ORG_KINDS["enterprise"])]
+                      ("enterprise", ORG_KINDS["enterprise"]),
+                      ("service_provider", ORG_KINDS["service_provider"])]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -16,7 +16,7 @@ REASON_MAX = 500
 DECISIONS = {"approve": (("pending",), "approved", "通过"), "reject": (("pending",), "rejected", "驳回")}
 JOIN_MACHINE = StateMachine("join_request", DECISIONS)
 CHANGE_MACHINE = StateMachine("org_change", DECISIONS)
-ORG_ROLES = ("researcher", "enterprise")  # roles that act only through an organization
+ORG_ROLES = ("researcher", "enterprise", "provider")  # roles that act only through an organization
 
 
 # ---------------------------------------------------------------- the predicates

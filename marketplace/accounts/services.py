@@ -27,10 +27,11 @@ ROLE_ORG_KINDS = {
     "enterprise": ("enterprise",),
     "broker": ("broker_agency", "service_provider"),
     "admin": tuple(ORG_KINDS),
+    "provider": ("service_provider",),
 }
 # The organization kind a CLI/admin-created account gets when none is named.
 DEFAULT_ORG_KIND = {"researcher": "university", "enterprise": "enterprise", "broker": "broker_agency",
-                    "admin": "service_provider"}
+                    "admin": "service_provider", "provider": "service_provider"}
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
@@ -160,7 +161,7 @@ def _check_registration(data):
     errors = {}
     role = (data.get("role") or "").strip()
     if role not in SELF_REGISTER_ROLES:
-        errors["role"] = "只能注册为科研人员或企业用户"
+        errors["role"] = "只能注册为科研人员、企业用户或服务机构"
     email = normalize_email(data.get("email"))
     _check_name((data.get("name") or "").strip(), errors)
     _check_email(email, errors)

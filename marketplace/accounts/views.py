@@ -4,6 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
 from ..forms import EmptyForm
+from ..models.accounts import SELF_REGISTER_ROLES
 from ..security import is_safe_next
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
 from . import membership, organizations, recovery, services, tokens
@@ -51,7 +52,7 @@ def logout():
 
 
 def org_choices(role):
-    orgs = services.organizations_for_role(role if role in ("researcher", "enterprise") else "researcher")
+    orgs = services.organizations_for_role(role if role in SELF_REGISTER_ROLES else "researcher")
     return [(0, "— 请选择 —")] + [(o.id, f"{o.name}（{o.kind_label}{'，已认证' if o.verified else ''}）") for o in orgs]
 
 
@@ -84,7 +85,7 @@ def register():
             else:
                 flash("注册成功，欢迎加入易智。新建的单位需经管理员认证后，您发布的信息才能通过审核。", "success")
             return redirect(url_for("accounts.dashboard"))
-    org_options = {role: org_choices(role) for role in ("researcher", "enterprise")}
+    org_options = {role: org_choices(role) for role in SELF_REGISTER_ROLES}
     return render_template("accounts/register.html", form=form, org_options=org_options)
 
 

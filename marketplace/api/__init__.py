@@ -10,4 +10,4 @@ bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
 from . import (attachments, challenges, deals, enterprises, listings, matching, monitoring,  # noqa: E402,F401
-               tokens)  # (routes register on bp)
+               tokens, vouchers)  # (routes register on bp)

@@ -5,8 +5,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..timeutil import utcnow
 
-ROLES = {"researcher": "科研人员", "enterprise": "企业用户", "broker": "技术经纪人", "admin": "管理员"}
-SELF_REGISTER_ROLES = ("researcher", "enterprise")
+ROLES = {"researcher": "科研人员", "enterprise": "企业用户", "broker": "技术经纪人", "admin": "管理员",
+         "provider": "服务机构"}
+SELF_REGISTER_ROLES = ("researcher", "enterprise", "provider")
 ORG_KINDS = {
     "university": "高校",
     "institute": "科研院所",

@@ -7,7 +7,7 @@ KIND_GROUPS = (
     ("信息发布", {"listing_approved": "信息审核通过", "listing_rejected": "信息审核驳回",
               "revision_approved": "信息修改审核通过", "revision_rejected": "信息修改审核驳回"}),
     ("匹配推荐", {"match_push": "匹配推荐", "subscription_match": "订阅匹配"}),
-    ("政策与培育", {"policy": "政策推送"}),
+    ("政策与培育", {"policy": "政策推送", "voucher": "创新券办理"}),
     ("收藏与响应", {"favourite_changed": "收藏的信息有变化", "demand_response": "需求收到成果响应",
                "demand_response_closed": "成果响应已处理"}),
     ("咨询与交易", {"enquiry_received": "新的咨询", "enquiry_closed": "咨询结束", "deal_opened": "撮合交易发起",

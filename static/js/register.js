@@ -17,10 +17,12 @@
       select.appendChild(opt);
     });
     Array.prototype.forEach.call(kind.options, function (opt) {
-      opt.disabled = (role === "enterprise") !== (opt.value === "enterprise");
+      var own = role === "enterprise" ? ["enterprise"] : role === "provider" ? ["service_provider"]
+        : ["university", "institute"];
+      opt.disabled = own.indexOf(opt.value) < 0;
     });
     if (kind.selectedOptions[0] && kind.selectedOptions[0].disabled) {
-      kind.value = role === "enterprise" ? "enterprise" : "university";
+      kind.value = role === "enterprise" ? "enterprise" : role === "provider" ? "service_provider" : "university";
     }
   }
   form.querySelectorAll("input[name=role]").forEach(function (r) {
