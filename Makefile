@@ -61,6 +61,7 @@ test-postgres: install postgresql
 
 bench: install
 	$(BIN)/python -m bench.speed
+	$(BIN)/python -m bench.repairing
 
 # The site under hostile requests: gunicorn -w 2 in production mode on a free loopback port (bench/dos.py).
 bench-dos: install

@@ -51,3 +51,23 @@ def test_hte_counts_certificates_valid_on_the_last_day(app, make):
     assert values("hte_count", end=date(2024, 12, 1)) == {}  # issued on the day after the last day
     assert values("hte_count", end=date(2027, 12, 1)) == {baizhang: 1}  # last day 2027-11-30: still valid
     assert values("hte_count", end=date(2027, 12, 2)) == {}  # last day 2027-12-01: three years on, expired
+
+
+def test_vouchers_redeemed_sums_approved_claims_by_the_enterprise_unit(app, make):
+    from marketplace.units import ensure_units
+    from marketplace.vouchers import orders
+
+    from .voucher_support import claim, confirmed_order, world
+
+    ensure_units()
+    w = world(make)
+    w.enterprise.organization.unit_id = unit_by_name("未来科技城").id
+    db.session.commit()
+    order = confirmed_order(w, amount="20.00")
+    filed = claim(w, order)  # payable = min(0.5 × 20, voucher remaining 30, cap 20) = 10
+    this_year = date.today().year + 1
+    assert values("vouchers_redeemed", end=date(this_year, 1, 1)) == {}  # not approved yet
+    orders.approve_claim(filed, w.admin)
+    db.session.commit()
+    [(unit, figure)] = compute("vouchers_redeemed", date(this_year - 1, 1, 1), date(this_year, 1, 1)).items()
+    assert unit == unit_by_name("未来科技城").id and str(figure.value) == "10.00" and figure.enterprises == 1

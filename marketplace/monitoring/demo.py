@@ -24,6 +24,8 @@ CATALOGUE = (
     ("需求发布数", "computed", "demands_posted", "项", "higher", 10, True, Decimal("4")),
     ("揭榜挂帅成功揭榜数", "computed", "challenges_awarded", "项", "higher", 10, True, Decimal("1")),
     ("技术合同成交额", "computed", "contract_amount", "万元", "higher", 20, True, Decimal("500")),
+    ("科技型中小企业数", "computed", "sme_qualified", "家", "higher", 10, False, Decimal("3")),
+    ("准高企培育库入库数", "computed", "near_hte_pool", "家", "higher", 10, False, Decimal("2")),
 )
 PLACES = {"恒拓新材料科技有限公司": "未来科技城", "睿视智能装备股份有限公司": "仓前街道", "启明储能科技有限公司": "良渚新城"}
 LIAISON = dict(email="liaison@yizhi.demo", name="仓前街道科技办", role="enterprise", unit="仓前街道")

@@ -18,7 +18,8 @@ from sqlalchemy import distinct, func, select
 
 from ..enterprises.rules import hte_issued_after
 from ..extensions import db
-from ..models import Achievement, Deal, Demand, EnterpriseProfile, Event, Organization, PoolEvent
+from ..models import (Achievement, Deal, Demand, EnterpriseProfile, Event, Organization, PoolEvent, Voucher,
+                      VoucherClaim)
 from ..models.listings import PUBLIC_STATES
 from ..timeutil import LOCAL_TZ
 
@@ -171,3 +172,18 @@ def near_sme_pool(start, end):
 @computed("near_hte_pool", "准高企培育库入库数", "家")
 def near_hte_pool(start, end):
     return _pool_size("near-hte", end)
+
+
+# ---------------------------------------------------------------- 创新券 (#13)
+
+@computed("vouchers_redeemed", "创新券兑付额", "万元", private=True)
+def vouchers_redeemed(start, end):
+    """The payable of the redemption claims approved in the range (settled later or not), by the unit of the
+    enterprise holding the voucher; private: the enterprises behind each value are counted too."""
+    return by_unit(select(Organization.unit_id, func.coalesce(func.sum(VoucherClaim.payable), 0),
+                          func.count(distinct(Voucher.organization_id)))
+                   .join(Voucher, Voucher.id == VoucherClaim.voucher_id)
+                   .join(Organization, Organization.id == Voucher.organization_id)
+                   .where(VoucherClaim.status.in_(("approved", "settled")),
+                          VoucherClaim.approved_at >= utc_bound(start), VoucherClaim.approved_at < utc_bound(end))
+                   .group_by(Organization.unit_id))
