@@ -14,6 +14,7 @@ from ..timeutil import utcnow
 from ..workflow import InvalidTransition, ValidationFailed
 from . import feedback, services, subscriptions
 from .forms import SubscriptionForm
+from .counterparts import with_counterparts
 
 bp = Blueprint("matching", __name__)
 
@@ -31,6 +32,7 @@ def search():
 
 def _matches_page(kind, listing_id):
     listing, proposals = services.matches_for(kind, listing_id, current_user)
+    proposals = with_counterparts(kind, proposals)
     return render_template("matching/matches.html", listing=listing, proposals=proposals, form=EmptyForm(),
                            dismiss_reasons=feedback.DISMISS_REASONS,
                            can_dismiss=lambda m: services.can_dismiss(current_user, m),
