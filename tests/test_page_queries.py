@@ -68,3 +68,39 @@ def test_statements_of_an_api_list_page_do_not_grow_with_its_items(client, make,
     assert _shows(client, url, headers, "接口列表11")
     with_twelve = _count(client, url, headers)
     assert with_twelve <= with_two, (url, with_two, with_twelve)
+
+
+def _counts(client, url, headers=None):
+    from .test_list_queries import Statements
+
+    _db.session.expunge_all()
+    with Statements() as statements:
+        response = client.get(url, headers=headers or {})
+    assert response.status_code == 200, url
+    return sum("count(" in statement.lower() for statement, _ in statements.executed)
+
+
+@pytest.mark.parametrize("url, other", [
+    ("/achievements", "/achievements?field=电子信息"),
+    ("/demands?field=新材料", "/demands?field=电子信息"),
+    ("/search?q=", "/search?q=&kind=demand"),
+    ("/api/v1/achievements", "/api/v1/achievements?field=电子信息"),
+])
+def test_a_lists_total_is_counted_once_per_filter_within_list_count_seconds(app, client, make, url, other):
+    make.achievement(title="计数成果", field="新材料")
+    make.demand(title="计数需求", field="新材料")
+    app.config["LIST_COUNT_SECONDS"] = 60
+    assert _counts(client, url) >= 1
+    assert _counts(client, url) == 0  # the same filters again: the kept total
+    assert _counts(client, url + ("&" if "?" in url else "?") + "page=2") == 0  # any page of them
+    assert _counts(client, other) >= 1  # other filters: their own total
+
+
+def test_the_kept_total_is_the_lists_total(app, client, make):
+    app.config["LIST_COUNT_SECONDS"] = 60
+    for i in range(3):
+        make.achievement(title=f"总数成果{i}")
+    first = client.get("/api/v1/achievements?per_page=2").get_json()
+    assert first["total"] == 3 and len(first["items"]) == 2
+    again = client.get("/api/v1/achievements?per_page=2&page=2").get_json()
+    assert again["total"] == 3 and [item["title"] for item in again["items"]] == ["总数成果0"]

@@ -14,6 +14,7 @@ from ..notifications.services import notify
 from ..text import SUMMARY_MAX, too_long
 from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
+from . import counts
 from .cleaning import CLEANERS, clean_achievement, clean_demand  # noqa: F401  (the importer's entry points)
 
 KINDS = {"achievement": Achievement, "demand": Demand}
@@ -220,7 +221,9 @@ def browse(kind, filters, page, per_page, cards=False):
         query = query.options(*(defer(getattr(model, name)) for name in CARD_DEFERRED[kind]))
     # Absurd page numbers would overflow the database's integer OFFSET.
     page = max(1, min(page, MAX_PAGE))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.total = counts.cached(("browse", kind, counts.filters_key(filters)), lambda: counts.count_of(query))
+    return pagination
 
 
 def owned_by(user, kind):
