@@ -385,6 +385,17 @@ def table(results, args):
     return "\n".join(lines)
 
 
+def report(results, args):
+    text = table(results, args)
+    print(text, flush=True)
+    settings = {key: getattr(args, key) for key in ("duration", "repeats", "threads", "connections")}
+    path = write_json("web.json", {"settings": settings, "cpu_count": os.cpu_count(), "targets": TARGETS,
+                                   "max_slowdown": MAX_SLOWDOWN, "results": results})
+    with open(os.path.join(os.path.dirname(path), "web.txt"), "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+    print(f"written to {os.path.relpath(path, ROOT)} and web.txt", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="sqlite,postgresql", help="sqlite, postgresql or both")
@@ -421,17 +432,10 @@ def main(argv=None):
                     results[name].append(serve_and_measure(engine, size, args, workdir))
             finally:
                 engine.stop()
+            report(results, args)  # after each engine: a long run leaves what it measured so far
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
-    text = table(results, args)
-    print(text)
-    settings = {key: getattr(args, key) for key in ("duration", "repeats", "threads", "connections")}
-    path = write_json("web.json", {"settings": settings, "cpu_count": os.cpu_count(), "targets": TARGETS,
-                                   "max_slowdown": MAX_SLOWDOWN, "results": results})
-    with open(os.path.join(os.path.dirname(path), "web.txt"), "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-    print(f"written to {os.path.relpath(path, ROOT)} and web.txt")
     return results
 
 
