@@ -12,7 +12,7 @@ class Config:
     INDEX_DIR = None  # filled in by create_app: instance/index
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 12
-    LIST_COUNT_SECONDS = 20  # a public list's total is kept this long per filter (listings/counts.py)
+    LIST_COUNT_SECONDS = 20  # list totals (per filter) and the workbench's conversion counts are kept this long
     MATCH_TOP_K = 20
     # Pairing strength (0-100 %, matching/calibration.py): proposals below MATCH_MIN_STRENGTH are not
     # recommendations (not stored, shown or queued); MATCH_STRONG_STRENGTH and above are pushed to the

@@ -104,3 +104,18 @@ def test_the_kept_total_is_the_lists_total(app, client, make):
     assert first["total"] == 3 and len(first["items"]) == 2
     again = client.get("/api/v1/achievements?per_page=2&page=2").get_json()
     assert again["total"] == 3 and [item["title"] for item in again["items"]] == ["总数成果0"]
+
+
+def test_the_workbench_keeps_its_conversion_counts_within_list_count_seconds(app, client, login, make):
+    login(make.user("broker"))
+    _pair(make, make.demand(title="转化需求").id, 2)
+    app.config["LIST_COUNT_SECONDS"] = 60
+    assert _counts(client, "/matching/workbench") >= 8  # the conversion figures: four counts, ever and 30 days
+
+    from .test_list_queries import Statements
+
+    _db.session.expunge_all()
+    with Statements() as statements:
+        assert client.get("/matching/workbench").status_code == 200
+    over_proposals = [s for s, _ in statements.executed if 'count("match".id)' in s or "JOIN enquiry" in s]
+    assert over_proposals == []

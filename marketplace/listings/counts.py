@@ -3,7 +3,8 @@
 A list page is one index-ordered read of 12 rows, but its total is a COUNT over every matching row (60,000
 achievements at 100,000 listings) on every request. The total only labels the pager, so each process keeps it
 for a few seconds per (query, filters): a new listing shows up in the total at most that late, the rows
-themselves at once. 0 turns the cache off (the tests' setting).
+themselves at once. The workbench's conversion figures (counts over every proposal) are kept the same way.
+0 turns the cache off (the tests' setting).
 """
 import threading
 import time
@@ -24,7 +25,7 @@ def filters_key(filters):
 
 
 def cached(key, compute):
-    """compute() (an integer total), or its value from less than LIST_COUNT_SECONDS ago for this key."""
+    """compute() (a total, or a dict of counts), or its value from less than LIST_COUNT_SECONDS ago for key."""
     seconds = current_app.config["LIST_COUNT_SECONDS"]
     if seconds <= 0:
         return compute()
