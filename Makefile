@@ -65,7 +65,7 @@ bench: install
 bench-dos: install
 	$(BIN)/python -m bench.dos
 
-# Pages under load at 10k and 100k listings, SQLite and PostgreSQL (bench/web.py; about 40 minutes).
+# Pages under load at 10k and 100k listings, SQLite and PostgreSQL (bench/web.py; about an hour).
 # Quick: make bench-web BENCH_WEB_ARGS="--engines sqlite --duration 5 --repeats 2"
 bench-web: install wrk postgresql
 	$(BIN)/python -m bench.web $(BENCH_WEB_ARGS)

@@ -12,8 +12,8 @@ Prints per engine: req/s, p50, p99 (medians over the repeats), the ratio to /hea
 repeat, its target, and the 10k → 100k slowdown (req/s at the small size / req/s at the large one).
 Writes bench/results/web.json and bench/results/web.txt.
 
-The full run (two engines, 10k and 100k, 15 endpoints, -d10s, 3 repeats) takes about 40 minutes on two
-cores, most of it building and indexing the 100k databases. A quick run:
+The full run (two engines, 10k and 100k, 15 endpoints, -d10s, 3 repeats) takes about an hour on two
+cores (30 minutes of wrk, the rest building and indexing the 100k databases). A quick run:
     python -m bench.web --engines sqlite --duration 5 --repeats 2
 `--workdir DIR` keeps the SQLite databases and indexes there and reuses them on the next run.
 """
