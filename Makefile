@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-postgres install lock chromium postgresql bench bench-dos eval clean
+.PHONY: run test test-postgres install lock chromium postgresql wrk bench bench-dos bench-web eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,17 @@ bench: install
 # The site under hostile requests: gunicorn -w 2 in production mode on a free loopback port (bench/dos.py).
 bench-dos: install
 	$(BIN)/python -m bench.dos
+
+# Pages under load at 10k and 100k listings, SQLite and PostgreSQL (bench/web.py; about an hour).
+# Quick: make bench-web BENCH_WEB_ARGS="--engines sqlite --duration 5 --repeats 2"
+bench-web: install wrk postgresql
+	$(BIN)/python -m bench.web $(BENCH_WEB_ARGS)
+
+# Debian's wrk (the HTTP load generator of bench-web).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 
 eval: install
 	$(BIN)/python -m bench.evaluate

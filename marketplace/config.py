@@ -12,6 +12,7 @@ class Config:
     INDEX_DIR = None  # filled in by create_app: instance/index
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 12
+    LIST_COUNT_SECONDS = 20  # list totals (per filter) and the workbench's conversion counts are kept this long
     MATCH_TOP_K = 20
     # Pairing strength (0-100 %, matching/calibration.py): proposals below MATCH_MIN_STRENGTH are not
     # recommendations (not stored, shown or queued); MATCH_STRONG_STRENGTH and above are pushed to the
@@ -94,6 +95,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "testing"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    LIST_COUNT_SECONDS = 0  # totals counted on every request (tests add listings and read totals at once)
 
 
 class ProductionConfig(Config):

@@ -82,3 +82,46 @@ def test_grams_cover_title_keywords_and_the_opening_of_the_body(tmp_path):
         query = matcher.pair_terms(searcher, doc)
         assert "钛矿" not in dict(query.grams)  # the pairing query takes its bigrams from the same text
         assert set(dict(query.grams)) <= set(bigrams(doc["grams"]))
+
+
+def _docs(count):
+    return [to_document("achievement", _row(i, TEXTS[i % 4][:12] + str(i), "石墨烯,导热", TEXTS[i % 3] * (1 + i % 3)))
+            for i in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_the_term_pool_writer_writes_what_whooshs_writer_writes(tmp_path, procs):
+    from marketplace.matching import pool
+
+    docs = _docs(300)
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "pool").mkdir()
+    reference = _write(tmp_path / "whoosh", IndexCodec(), docs)
+    ix = whoosh_index.create_in(str(tmp_path / "pool"), make_schema())
+    writer = pool.writer(ix, procs, codec=IndexCodec())
+    assert isinstance(writer.pool, pool.TermPool)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    if procs == 1:
+        assert _dump(ix) == _dump(reference)
+    else:  # one segment per process: documents are numbered per segment, compare them by key
+        def by_key(index):
+            with index.searcher() as searcher:
+                keys = {n: fields["key"] for n, fields in enumerate(searcher.reader().all_stored_fields())}
+            postings, _ = _dump(index)
+            return sorted((field, text, keys[n], weight) for field, text, n, weight in postings)
+        assert len(ix._segments()) == 2
+        assert by_key(ix) == by_key(reference)
+
+
+def test_the_term_pool_hands_out_postings_sorted_by_field_term_and_document():
+    from marketplace.matching.pool import TermPool
+
+    items = [("title", b"b", 0, 1.0, b"\x01"), ("body", b"z", 0, 2.0, b"\x02"), ("title", b"a", 0, 1.0, b"\x01"),
+             ("title", b"b", 1, 1.0, b"\x01"), ("body", b"z", 2, 1.0, b"\x01"), ("title", b"a", 3, 3.0, b"\x03")]
+    pool = TermPool()
+    for item in items:
+        pool.add(item)
+    assert list(pool.iter_postings()) == sorted(items)
+    assert pool.fieldnames == {"title", "body"}

@@ -14,6 +14,7 @@ from ..notifications.services import notify
 from ..text import SUMMARY_MAX, too_long
 from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
+from . import counts
 from .cleaning import CLEANERS, clean_achievement, clean_demand  # noqa: F401  (the importer's entry points)
 
 KINDS = {"achievement": Achievement, "demand": Demand}
@@ -185,7 +186,7 @@ CARD_DEFERRED = {"achievement": ("description", "details", "reject_reason"),
 def browse(kind, filters, page, per_page, cards=False):
     """Published listings with the filters of the public lists; returns a Pagination.
 
-    `cards=True` (the HTML list) loads only what a card shows, with the organizations in one query.
+    The organizations are loaded in one query; `cards=True` (the HTML list) loads only what a card shows.
     """
     model = model_for(kind)
     if kind == "demand":  # the same rows as status IN PUBLIC_STATES, but an index can serve the order
@@ -223,12 +224,15 @@ def browse(kind, filters, page, per_page, cards=False):
         # Public listings always have published_at (approval sets it), so no NULLS LAST: the composite
         # index (status[, field], published_at, id) then serves the order without sorting every row.
         query = query.order_by(model.published_at.desc(), model.id.desc())
+    # Every row shows its organization (cards and the API's JSON): one query for the page, not one per row.
+    query = query.options(selectinload(model.organization))
     if cards:
-        query = query.options(selectinload(model.organization),
-                              *(defer(getattr(model, name)) for name in CARD_DEFERRED[kind]))
+        query = query.options(*(defer(getattr(model, name)) for name in CARD_DEFERRED[kind]))
     # Absurd page numbers would overflow the database's integer OFFSET.
     page = max(1, min(page, MAX_PAGE))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.total = counts.cached(("browse", kind, counts.filters_key(filters)), lambda: counts.count_of(query))
+    return pagination
 
 
 def owned_by(user, kind):

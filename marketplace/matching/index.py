@@ -32,7 +32,7 @@ from whoosh import index as whoosh_index
 from ..extensions import db
 from ..models import IndexOutbox
 from ..timeutil import utcnow
-from . import generations, sync  # noqa: F401  (registers the flush hook that queues index changes)
+from . import generations, pool, sync  # noqa: F401  (registers the flush hook that queues index changes)
 from .codec import IndexCodec
 from .documents import KIND_MODELS, count_indexed, is_indexed, make_schema, parse_key, select_rows, to_document
 
@@ -334,7 +334,7 @@ def rebuild(progress=None, procs=None):
 
     Searches go on against the old index meanwhile; if the rebuild fails (or the process dies)
     the old index stays live. `progress(n)` is called with the number of listings just added
-    (click.progressbar's `update`). Multi-process writer, one segment per process (no final
+    (click.progressbar's `update`). Multi-process writer (pool.writer), one segment per process (no final
     merge). Outbox rows are left alone: changes queued meanwhile are applied by the next
     `apply_outbox` (the reindex command runs one), with their follow-up work. Proposals are not
     recomputed here (see repairing.recompute_all).
@@ -344,10 +344,7 @@ def rebuild(progress=None, procs=None):
 
     def fill(ix):
         nonlocal written
-        options = {"limitmb": current_app.config["INDEX_LIMITMB"], "codec": IndexCodec()}
-        if procs > 1:
-            options.update(procs=procs, multisegment=True)
-        writer = ix.writer(**options)
+        writer = pool.writer(ix, procs, codec=IndexCodec())
         try:
             for kind in KIND_MODELS:
                 result = db.session.execute(select_rows(kind, indexed_only=True).execution_options(yield_per=2000))

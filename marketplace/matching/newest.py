@@ -7,6 +7,7 @@ total is a COUNT, instead of visiting every document of the search index on each
 import heapq
 
 from ..extensions import db
+from ..listings import counts
 from ..models.listings import HIDDEN_STATES
 from .documents import KIND_MODELS
 
@@ -40,7 +41,8 @@ def newest(filters, page, per_page):
         conditions = _conditions(kind, filters)
         if conditions is None:
             continue
-        total += db.session.scalar(db.select(db.func.count()).select_from(model).where(*conditions))
+        total += counts.cached(("newest", kind, counts.filters_key(filters)), lambda: db.session.scalar(
+            db.select(db.func.count()).select_from(model).where(*conditions)))
         rows = db.session.execute(db.select(model.published_at, model.id).where(*conditions)
                                   .order_by(model.published_at.desc(), model.id.desc()).limit(end)).all()
         streams.append([(published_at, listing_id, kind) for published_at, listing_id in rows])

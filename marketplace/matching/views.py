@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..forms import EmptyForm
 from ..limits import page_arg
+from ..listings import counts
 from ..listings.panels import panel_provider
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES
 from ..security import is_safe_next, role_required
@@ -14,6 +15,7 @@ from ..timeutil import utcnow
 from ..workflow import InvalidTransition, ValidationFailed
 from . import feedback, services, subscriptions
 from .forms import SubscriptionForm
+from .counterparts import with_counterparts
 
 bp = Blueprint("matching", __name__)
 
@@ -31,6 +33,7 @@ def search():
 
 def _matches_page(kind, listing_id):
     listing, proposals = services.matches_for(kind, listing_id, current_user)
+    proposals = with_counterparts(kind, proposals)
     return render_template("matching/matches.html", listing=listing, proposals=proposals, form=EmptyForm(),
                            dismiss_reasons=feedback.DISMISS_REASONS,
                            can_dismiss=lambda m: services.can_dismiss(current_user, m),
@@ -69,8 +72,10 @@ def dismiss(match_id):
 @role_required("broker", "admin")
 def workbench():
     pagination = services.workbench(page_arg())
-    conversion = [("全部", feedback.conversion()),
-                  ("近 30 天", feedback.conversion(since=utcnow() - timedelta(days=30)))]
+    # Counts over every proposal: kept for LIST_COUNT_SECONDS like the lists' totals (listings/counts.py).
+    conversion = [("全部", counts.cached(("conversion", "ever"), feedback.conversion)),
+                  ("近 30 天", counts.cached(("conversion", "30 days"),
+                                            lambda: feedback.conversion(since=utcnow() - timedelta(days=30))))]
     return render_template("matching/workbench.html", pagination=pagination, form=EmptyForm(),
                            dismiss_reasons=feedback.DISMISS_REASONS, conversion=conversion)
 
