@@ -132,6 +132,20 @@ def _require_under_review(demand):
         raise InvalidTransition("榜单已结束评审，不能再处理申请")
 
 
+def owner_actions(app, user, now=None):
+    """What the challenge's owner may do with this application now: shortlist, select, decline.
+
+    The manage page shows exactly these; select needs applications closed (deadline passed or closed early).
+    """
+    demand = app.demand
+    if not is_owner(user, demand) or demand.status not in ("published", "reviewing"):
+        return []
+    actions = [name for name in ("shortlist", "select", "decline") if APPLICATION_MACHINE.can(app, name)]
+    if accepting_applications(demand, now):
+        actions = [name for name in actions if name != "select"]
+    return actions
+
+
 def shortlist_application(app, user):
     _require_challenge_owner(app, user)
     _require_under_review(app.demand)

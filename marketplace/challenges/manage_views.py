@@ -31,9 +31,10 @@ def manage(demand_id):
         accepting=services.accepting_applications(demand), timeline=services.timeline(demand),
         button=EmptyForm(), decline_form=DeclineForm(), reason_form=ReasonForm(), note_form=NoteForm(),
         milestone_form=MilestoneForm(), progress_form=ProgressForm(),
+        app_actions={a.id: apps.owner_actions(a, current_user) for a in demand.applications},
+        milestone_actions={m.id: ms.milestone_actions(m, current_user) for m in demand.milestones},
         can_add_milestone=demand.status in ms.EDITABLE_CHALLENGE_STATES,
-        milestone_share=sum(m.share_percent for m in demand.milestones),
-        under_review=demand.status in ("published", "reviewing"))
+        milestone_share=sum(m.share_percent for m in demand.milestones))
 
 
 # ---------------------------------------------------------------- challenge actions

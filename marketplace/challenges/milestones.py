@@ -7,17 +7,13 @@ from datetime import date, datetime
 
 from ..extensions import db
 from ..models import Milestone
+from ..models.challenges import MILESTONE_TRANSITIONS
 from ..notifications.services import notify
 from ..text import SUMMARY_MAX, TITLE_MAX
 from ..timeutil import local_today
 from ..workflow import InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
 from .services import application_url, is_owner, manage_url, winner
 
-MILESTONE_TRANSITIONS = {
-    "report": (("planned", "rejected"), "submitted", "提交进展"),
-    "accept": (("submitted",), "accepted", "验收里程碑"),
-    "reject": (("submitted",), "rejected", "要求整改"),
-}
 MILESTONE_MACHINE = StateMachine("milestone", MILESTONE_TRANSITIONS)
 EDITABLE_CHALLENGE_STATES = ("draft", "pending", "rejected", "published", "reviewing", "awarded")
 
@@ -86,10 +82,24 @@ def _require_in_progress(demand):
         raise InvalidTransition("只有攻关中的榜单可以记录和验收里程碑")
 
 
+def _is_winner(user, demand):
+    chosen = winner(demand)
+    return chosen is not None and user.is_authenticated and chosen.applicant_id == user.id
+
+
+def milestone_actions(milestone, user):
+    """What this user may do with the milestone now: report (owner or selected team), accept / reject (owner)."""
+    if milestone.demand.status != "in_progress":
+        return []
+    owner = is_owner(user, milestone.demand)
+    allowed = {"report": owner or _is_winner(user, milestone.demand), "accept": owner, "reject": owner}
+    return [name for name, may in allowed.items() if may and MILESTONE_MACHINE.can(milestone, name)]
+
+
 def report_progress(milestone, user, note):
     demand = milestone.demand
     chosen = winner(demand)
-    if not (is_owner(user, demand) or (chosen and chosen.applicant_id == user.id)):
+    if not (is_owner(user, demand) or _is_winner(user, demand)):
         raise PermissionDenied("只有发榜企业或揭榜团队可以记录进展")
     _require_in_progress(demand)
     note = _note(note, required=True)

@@ -1,8 +1,8 @@
 """揭榜挂帅 challenges: the states a challenge goes through after `published`, the lazy deadline, queries.
 
-A challenge is a Demand with is_challenge; its one `status` continues from the review lifecycle
-(listings/services.py) along CHALLENGE_TRANSITIONS, on the same StateMachine helper, so every
-move is an Event row of subject_type "demand". Applications live in applications.py, milestones
+A challenge is a Demand with is_challenge; its one `status` moves along the one demand table
+(models/listings.py DEMAND_TRANSITIONS: the review lifecycle and the challenge's moves) on the
+demand machine of listings/services.py, so every move is an Event row of subject_type "demand". Applications live in applications.py, milestones
 in milestones.py.
 
 Choice made here: when a winner is selected, or the challenge is cancelled / declared unclaimed,
@@ -15,32 +15,15 @@ from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..listings import services as listings
 from ..models import Application, Demand, Event, Milestone
-from ..models.challenges import APPLICATION_STATES, MILESTONE_STATES
-from ..models.listings import CHALLENGE_STATES, LISTING_STATES
+from ..models.challenges import (APPLICATION_STATES, APPLICATION_TRANSITIONS, MILESTONE_STATES,
+                                  OPEN_APPLICATION_STATES)
+from ..models.listings import CHALLENGE_ACTIONS, CHALLENGE_STATES, LISTING_STATES
 from ..notifications.services import notify, notify_many
 from ..timeutil import days_left, utcnow
 from ..workflow import DomainError, InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
 
-CHALLENGE_TRANSITIONS = {
-    "expire": (("published",), "reviewing", "到期截止征集"),
-    "close": (("published",), "reviewing", "提前截止征集"),
-    "select": (("reviewing",), "awarded", "选定揭榜方"),
-    "start": (("awarded",), "in_progress", "启动攻关"),
-    "accept": (("in_progress",), "completed", "验收通过"),
-    "fail": (("in_progress",), "failed", "验收不通过"),
-    "unclaimed": (("reviewing",), "unclaimed", "流榜"),
-    "cancel": (("published", "reviewing"), "cancelled", "取消榜单"),
-}
-CHALLENGE_MACHINE = StateMachine("demand", CHALLENGE_TRANSITIONS)
-
-APPLICATION_TRANSITIONS = {
-    "shortlist": (("submitted",), "shortlisted", "入围"),
-    "select": (("submitted", "shortlisted"), "selected", "选定挂帅"),
-    "decline": (("submitted", "shortlisted"), "declined", "未入选"),
-    "withdraw": (("submitted", "shortlisted"), "withdrawn", "撤回申请"),
-}
+CHALLENGE_MACHINE = listings.MACHINES["demand"]  # the one demand machine
 APPLICATION_MACHINE = StateMachine("application", APPLICATION_TRANSITIONS)
-OPEN_APPLICATION_STATES = ("submitted", "shortlisted")
 
 TABS = {
     "open": ("揭榜中", ("published",)),
@@ -376,7 +359,7 @@ def challenge_panel(demand, user):
         "applicant_count": applicant_counts([demand.id]).get(demand.id, 0),
         "milestones": demand.milestones,
         "timeline": [t for t in timeline(demand) if t["event"].subject_type == "milestone"
-                     or t["event"].action in CHALLENGE_TRANSITIONS],
+                     or t["event"].action in CHALLENGE_ACTIONS],
     }
 
 

@@ -15,6 +15,7 @@ from ..security import role_required
 from ..timeutil import days_left, utcnow
 from ..workflow import InvalidTransition, PermissionDenied, ValidationFailed, history
 from . import applications as apps
+from . import milestones as ms
 from . import services
 from ..models.challenges import APPLICATION_STATES
 from .forms import ApplicationForm, ProgressForm
@@ -159,6 +160,8 @@ def application_detail(app_id):
                            form=form, editable=editable, button=EmptyForm(),
                            events=history("application", application.id), application_labels=APPLICATION_STATES,
                            progress_form=ProgressForm(),
+                           milestone_actions={m.id: ms.milestone_actions(m, current_user)
+                                              for m in application.demand.milestones},
                            is_owner=services.is_owner(current_user, application.demand)), status
 
 

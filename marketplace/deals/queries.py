@@ -6,11 +6,9 @@ from sqlalchemy import or_
 
 from ..extensions import db
 from ..models import Deal, Enquiry, Match, Organization, User
-from ..models.deals import DEAL_STAGES
+from ..models.deals import DEAL_STAGES, OPEN_STAGES
 from ..timeutil import local_today
 from .access import is_admin, visible_condition
-
-OPEN_STAGES = ("negotiating", "contract_signed", "registered", "delivering")
 
 
 def visible_deals_query(user):

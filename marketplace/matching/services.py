@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from ..listings.services import get_visible
 from ..models import Achievement, Demand, Match
+from ..models.matching import MATCH_TRANSITIONS
 from ..notifications.services import notify
 from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine
@@ -25,7 +26,7 @@ from .documents import KIND_MODELS, OTHER_KIND, parse_key, select_rows, to_docum
 from .searching import search, search_ids  # noqa: F401  (public interface of this module)
 from .subscriptions import notify_subscribers
 
-MATCH_MACHINE = StateMachine("match", {"dismiss": (("proposed",), "dismissed", "忽略推荐")})
+MATCH_MACHINE = StateMachine("match", MATCH_TRANSITIONS)
 SHOWN_STATES = ("proposed", "converted")
 
 

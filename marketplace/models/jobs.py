@@ -1,6 +1,7 @@
 """Background import jobs: the upload waits here until the task queue has imported it."""
 from ..extensions import db
 from ..timeutil import utcnow
+from .states import states_check
 
 JOB_STATES = {"queued": "排队中", "running": "进行中", "succeeded": "已完成", "failed": "失败"}
 JOB_PHASES = {"queued": "等待处理", "read": "读取文件", "validate": "校验", "insert": "写入",
@@ -29,6 +30,8 @@ class ImportJob(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     created_by = db.relationship("User")
+
+    __table_args__ = (states_check(JOB_STATES),)
 
     @property
     def finished(self):
