@@ -3,14 +3,13 @@
 The owner defines milestones until work starts; while the challenge is in progress the owner or
 the selected team records progress (→ 待验收), and the owner accepts it or asks for rework.
 """
-from datetime import date, datetime
 
 from ..extensions import db
 from ..models import Milestone
 from ..models.challenges import MILESTONE_TRANSITIONS
 from ..notifications.services import notify
+from ..parsing import parse_date
 from ..text import SUMMARY_MAX, TITLE_MAX
-from ..timeutil import local_today
 from ..workflow import InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
 from .services import application_url, is_owner, manage_url, winner
 
@@ -34,26 +33,10 @@ def clean_milestone(data, demand, exclude=None):
         errors["share_percent"] = "占比必须是 0 到 100 的整数"
     elif "share_percent" not in errors and used + share > 100:
         errors["share_percent"] = f"各里程碑占比之和不能超过 100%（已分配 {used}%）"
-    due_on = _date(data.get("due_on"), errors)
+    due_on = parse_date(data.get("due_on"), "计划完成日期", "due_on", errors, required=False, not_after_today=False)
     if errors:
         raise ValidationFailed("里程碑内容有误", errors)
     return {"title": title, "share_percent": share, "due_on": due_on}
-
-
-def _date(value, errors):
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        day = datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
-    except ValueError:
-        errors["due_on"] = "日期格式应为 YYYY-MM-DD"
-        return None
-    if day.year > local_today().year + 10:
-        errors["due_on"] = f"计划完成日期不能晚于 {local_today().year + 10} 年底"
-        return None
-    return day
 
 
 def add_milestone(demand, user, data):
