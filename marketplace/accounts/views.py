@@ -3,12 +3,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, attach_errors, select_choices
 from ..security import is_safe_next
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
 from . import membership, organizations, services, tokens
 from .dashboard import sections_for
-from .forms import LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm, attach_errors, select_choices
+from .forms import LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm
 
 bp = Blueprint("accounts", __name__)
 

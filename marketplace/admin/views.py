@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts import membership, organizations as org_profiles, services as accounts
-from ..accounts.forms import DecisionForm, OrgTagsForm, attach_errors, select_choices
+from ..accounts.forms import DecisionForm, OrgTagsForm
 from ..extensions import db
 from ..limits import page_arg
-from ..forms import EmptyForm
+from ..forms import EmptyForm, attach_errors, select_choices
 from ..listings import services as listings
 from ..models.accounts import ROLES
 from ..models.listings import CHALLENGE_STATES, LISTING_STATES

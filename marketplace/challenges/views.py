@@ -9,7 +9,7 @@ from ..accounts.dashboard import Section, dashboard_section
 from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..limits import page_arg
-from ..forms import EmptyForm
+from ..forms import EmptyForm, service_errors
 from ..listings.panels import panel_provider
 from ..security import role_required
 from ..timeutil import days_left, utcnow
@@ -30,16 +30,10 @@ def expire_due():
     services.expire_due_challenges()
 
 
-def attach_errors(form, err):
+def show_errors(form, err):
     """Show a service's ValidationFailed on the form's fields; flash what has no field."""
-    for key, message in (err.errors or {}).items():
-        field = getattr(form, key, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            flash(message, "danger")
-    if not err.errors:
-        flash(err.message, "danger")
+    for message in service_errors(form, err):
+        flash(message, "danger")
 
 
 def run_action(action, success, target):
@@ -123,7 +117,7 @@ def apply(demand_id):
             return redirect(url_for("challenges.application_detail", app_id=application.id))
         except ValidationFailed as err:
             db.session.rollback()
-            attach_errors(form, err)
+            show_errors(form, err)
         except InvalidTransition as err:
             db.session.rollback()
             flash(err.message, "danger")
@@ -150,7 +144,7 @@ def application_detail(app_id):
                 return redirect(url_for("challenges.application_detail", app_id=app_id))
             except ValidationFailed as err:
                 db.session.rollback()
-                attach_errors(form, err)
+                show_errors(form, err)
             except InvalidTransition as err:
                 db.session.rollback()
                 flash(err.message, "danger")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..accounts.dashboard import Section, dashboard_section
 from ..extensions import db
 from ..limits import page_arg
-from ..forms import EmptyForm
+from ..forms import EmptyForm, attach_errors, select_choices, service_errors
 from ..listings.panels import panel_provider
 from ..models import Achievement, Enquiry, Match
 from ..models.deals import DEAL_STAGES
@@ -20,14 +20,6 @@ from .forms import (STAGE_FORMS, AssignForm, EnquiryForm, NewDealForm, NextStepF
 bp = Blueprint("deals", __name__)
 TIMELINE_LABELS = dict(DEAL_STAGES)
 TIMELINE_LABELS[None] = "立项"
-
-
-def _attach_errors(form, errors):
-    for key, message in errors.items():
-        field = getattr(form, key, None)
-        if field is not None:
-            field.errors = list(field.errors) + [message]
-    return [m for k, m in errors.items() if getattr(form, k, None) is None]
 
 
 # ---------------------------------------------------------------- board and queues
@@ -82,13 +74,15 @@ def _new_deal_source():
 
 
 def _fill_new_deal_choices(form, match, enquiry):
-    form.broker_id.choices = [("", "我自己" if current_user.role == "broker" else "暂不分配")] + [
-        (str(b.id), b.name) for b in queries.brokers() if b.id != current_user.id]  # 我自己 is the acting broker
+    form.broker_id.choices = select_choices([("", "我自己" if current_user.role == "broker" else "暂不分配")] + [
+        (str(b.id), b.name) for b in queries.brokers() if b.id != current_user.id])  # 我自己 is the acting broker
     if match is None and enquiry is None:
         published = db.session.scalars(db.select(Achievement).where(Achievement.status == "published")
                                        .order_by(Achievement.id.desc()).limit(500)).all()
-        form.achievement_id.choices = [("", "请选择")] + [(str(a.id), f"#{a.id} {a.title}") for a in published]
-        form.buyer_org_id.choices = [("", "请选择")] + [(str(o.id), o.name) for o in queries.organizations("enterprise")]
+        form.achievement_id.choices = select_choices([("", "请选择")] + [(str(a.id), f"#{a.id} {a.title}")
+                                                                         for a in published])
+        form.buyer_org_id.choices = select_choices([("", "请选择")] + [(str(o.id), o.name)
+                                                                       for o in queries.organizations("enterprise")])
 
 
 def _show_existing(err, match, enquiry):
@@ -128,7 +122,7 @@ def new():
                 return redirect(url_for("deals.detail", deal_id=deal.id))
         except ValidationFailed as err:
             db.session.rollback()
-            errors = _attach_errors(form, err.errors) or ([] if err.errors else [err.message])
+            errors = service_errors(form, err)
         except services.DealExists as err:
             db.session.rollback()
             return _show_existing(err, match, enquiry)
@@ -152,7 +146,7 @@ def _render_deal(deal, stage_form=None, status=200, **forms):
                                                               "next_step_on": deal.next_step_on}))
     if is_admin(current_user):
         assign = forms.setdefault("assign_form", AssignForm(data={"broker_id": str(deal.broker_id or "")}))
-        assign.broker_id.choices = [("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()]
+        assign.broker_id.choices = select_choices([("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()])
     return render_template("deals/detail.html", deal=deal, events=history("deal", deal.id),
                            labels=TIMELINE_LABELS, manage=manage, target=target, stage_form=stage_form,
                            is_open=services.is_open(deal), overdue=queries.is_overdue(deal), **forms), status
@@ -181,7 +175,7 @@ def advance(deal_id):
     except ValidationFailed as err:
         db.session.rollback()
         flash(err.message, "danger")
-        for message in _attach_errors(form, err.errors):
+        for message in attach_errors(form, err.errors):
             flash(message, "danger")
         return _render_deal(deal, stage_form=form if target in STAGE_FORMS else None)
     else:
@@ -201,7 +195,7 @@ def _simple_action(deal_id, form_class, form_key, action, success):
             return redirect(url_for("deals.detail", deal_id=deal.id))
         except ValidationFailed as err:
             db.session.rollback()
-            for message in _attach_errors(form, err.errors):
+            for message in attach_errors(form, err.errors):
                 flash(message, "danger")
         except InvalidTransition as err:
             db.session.rollback()
@@ -239,7 +233,7 @@ def next_step(deal_id):
 def assign(deal_id):
     deal = get_visible(deal_id, current_user)
     form = AssignForm()
-    form.broker_id.choices = [("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()]
+    form.broker_id.choices = select_choices([("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()])
     if form.validate_on_submit():
         try:
             services.assign_broker(deal, current_user, form.broker_id.data)
@@ -248,7 +242,7 @@ def assign(deal_id):
             return redirect(url_for("deals.detail", deal_id=deal.id))
         except ValidationFailed as err:
             db.session.rollback()
-            _attach_errors(form, err.errors)
+            attach_errors(form, err.errors)
     return _render_deal(deal, assign_form=form)
 
 
@@ -273,7 +267,7 @@ def enquire(achievement_id):
             return redirect(f"/achievements/{achievement.id}")
         except DomainError as err:
             db.session.rollback()
-            if not _attach_errors(form, err.errors) and not err.errors:
+            if not attach_errors(form, err.errors) and not err.errors:
                 flash(err.message, "danger")
     return render_template("deals/enquire.html", form=form, achievement=achievement)
 

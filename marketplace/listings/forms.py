@@ -4,11 +4,11 @@ Choice and number fields are plain strings here so that bad input reaches the se
 which answers in Chinese for the form, the API and the importer alike.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.fields import SelectChoice
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import MultiCheckboxField, attach_errors
+from ..forms import value_choices as _choices
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MODES
 from ..parsing import MONEY_TEXT_MAX
 from ..text import DESCRIPTION_MAX, KEYWORD_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX
@@ -23,16 +23,6 @@ def _max(label, limit):
     return Length(max=limit, message=f"{label}不能超过 {limit} 个字符（当前 %(length)d 个）")
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _choices(values, blank=None):
-    choices = [SelectChoice(v) for v in values]
-    return ([SelectChoice("", blank)] + choices) if blank else choices
-
-
 class ListingForm(FlaskForm):
     save = SubmitField("保存草稿")
     save_and_submit = SubmitField("保存并提交审核")
@@ -45,15 +35,8 @@ class ListingForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name not in self.CONTROL_FIELDS}
 
     def add_errors(self, errors):
-        """Put a service's field errors on the fields; return the ones no field holds."""
-        rest = {}
-        for key, message in errors.items():
-            field = self._fields.get(key)
-            if field is None or key in self.CONTROL_FIELDS:
-                rest[key] = message
-            else:
-                field.errors = list(field.errors) + [message]
-        return rest
+        """Put a service's field errors on the fields; return the messages no field holds."""
+        return attach_errors(self, errors, skip=self.CONTROL_FIELDS)
 
 
 class AchievementForm(ListingForm):

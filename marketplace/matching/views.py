@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, service_errors
 from ..limits import page_arg
 from ..listings.panels import panel_provider
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS, MATURITIES
@@ -86,8 +86,8 @@ def subscription_list():
             flash("订阅成功：有匹配的新信息发布时将通知您", "success")
             return redirect(url_for("matching.subscription_list"))
         except ValidationFailed as err:
-            for name, message in err.errors.items():
-                getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+            for message in service_errors(form, err):
+                flash(message, "danger")
     return render_template("matching/subscriptions.html", form=form, delete_form=EmptyForm(),
                            items=subscriptions.list_for(current_user))
 
