@@ -23,7 +23,7 @@ from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine
 from . import calibration, feedback, index, matcher
 from .documents import KIND_MODELS, OTHER_KIND, parse_key, select_rows, to_document
-from .searching import search, search_ids  # noqa: F401  (public interface of this module)
+from .searching import empty_page, search, search_ids  # noqa: F401  (public interface of this module)
 from .subscriptions import notify_subscribers
 
 MATCH_MACHINE = StateMachine("match", MATCH_TRANSITIONS)

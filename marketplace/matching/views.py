@@ -22,11 +22,15 @@ PANEL_SIZE = 5
 
 @bp.route("/search")
 def search():
-    q = request.args.get("q", "")[:4000]
+    q = request.args.get("q", "")
     filters = {name: request.args.get(name, "") for name in ("kind", "field", "type", "maturity", "challenge")}
-    result = services.search(q, filters, page_arg(), current_app.config["PER_PAGE"])
+    try:
+        result, status = services.search(q, filters, page_arg(), current_app.config["PER_PAGE"]), 200
+    except ValidationFailed as err:  # refused, never cut: the box keeps the text so it can be shortened
+        flash(err.message, "danger")
+        result, status = services.empty_page(), 400
     return render_template("matching/search.html", q=q, filters=filters, result=result, fields=FIELDS,
-                           types=ACHIEVEMENT_TYPES, maturities=MATURITIES)
+                           types=ACHIEVEMENT_TYPES, maturities=MATURITIES), status
 
 
 def _matches_page(kind, listing_id):
