@@ -110,6 +110,8 @@ def _combine(found, errors):
         errors["achievement_id"] = "请选择科技成果"
     elif achievement is not None and achievement.status != "published":
         errors["achievement_id"] = "只能为已发布的科技成果建立交易"
+    if buyer is None and "buyer_org_id" not in errors:  # pages and API alike: a deal has a buyer
+        errors["buyer_org_id"] = "请选择需求方企业"
     return achievement, demand, buyer
 
 

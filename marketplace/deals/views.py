@@ -77,8 +77,7 @@ def _fill_new_deal_choices(form, match, enquiry):
     form.broker_id.choices = select_choices([("", "我自己" if current_user.role == "broker" else "暂不分配")] + [
         (str(b.id), b.name) for b in queries.brokers() if b.id != current_user.id])  # 我自己 is the acting broker
     if match is None and enquiry is None:
-        published = db.session.scalars(db.select(Achievement).where(Achievement.status == "published")
-                                       .order_by(Achievement.id.desc()).limit(500)).all()
+        published = queries.published_achievements()
         form.achievement_id.choices = select_choices([("", "请选择")] + [(str(a.id), f"#{a.id} {a.title}")
                                                                          for a in published])
         form.buyer_org_id.choices = select_choices([("", "请选择")] + [(str(o.id), o.name)
@@ -112,14 +111,11 @@ def new():
                 "broker_id": form.broker_id.data or None}
         if match is None and enquiry is None:
             data.update(achievement_id=form.achievement_id.data or None, buyer_org_id=form.buyer_org_id.data or None)
-            if not data["buyer_org_id"]:
-                form.buyer_org_id.errors = ["请选择需求方企业"]
         try:
-            if not form.buyer_org_id.errors:
-                deal = services.create_deal(current_user, data)
-                db.session.commit()
-                flash("交易已立项", "success")
-                return redirect(url_for("deals.detail", deal_id=deal.id))
+            deal = services.create_deal(current_user, data)
+            db.session.commit()
+            flash("交易已立项", "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
         except ValidationFailed as err:
             db.session.rollback()
             errors = service_errors(form, err)
