@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from marketplace.challenges import services
 from marketplace.models import Application
 from marketplace.timeutil import utcnow
 
@@ -124,7 +125,7 @@ def test_apply_after_the_deadline_is_refused_with_a_message(client, login, make,
                            follow_redirects=False)
     assert response.status_code == 302 and response.headers["Location"] == f"/demands/{challenge.id}"
     assert db.session.scalar(db.select(db.func.count(Application.id))) == 0
-    assert reload(challenge).status == "reviewing"  # the page read expired it lazily
+    assert reload(challenge).status == "published"  # refused by its deadline; only the hourly task records it
     with client.session_transaction() as session:
         assert any("截止" in message for _cat, message in session["_flashes"])
 
@@ -256,10 +257,15 @@ def test_demand_detail_shows_the_challenge_panel_per_role(client, login, world, 
     assert 'id="challenge-panel"' not in client.get(f"/demands/{make.demand().id}").get_data(as_text=True)
 
 
-def test_demand_detail_expires_an_overdue_challenge(client, make):
+def test_demand_detail_shows_an_overdue_challenge_under_review_and_writes_nothing(client, make):
     late = overdue(make)
     page = client.get(f"/demands/{late.id}").get_data(as_text=True)
-    assert reload(late).status == "reviewing" and "我要揭榜" not in page and "自动截止征集" in page
+    assert "评审中" in page and "我要揭榜" not in page and "自动截止征集" not in page
+    assert reload(late).status == "published"
+    assert late.id in [d.id for d in services.browse_challenges("reviewing", 1, 10).items]
+    assert late.id not in [d.id for d in services.browse_challenges("open", 1, 10).items]
+    assert services.expire_due_challenges() == 1  # the hourly task records the move
+    assert "自动截止征集" in client.get(f"/demands/{late.id}").get_data(as_text=True)
 
 
 def test_dashboard_lists_challenges_and_applications(client, login, world):

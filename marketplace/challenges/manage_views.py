@@ -23,11 +23,10 @@ def _manage_target(demand_id):
 @role_required("enterprise")
 def manage(demand_id):
     demand = services.get_owned_challenge(demand_id, current_user)
-    machine = services.CHALLENGE_MACHINE
+    allowed = services.challenge_actions(demand, current_user)
     return render_template(
         "challenges/manage.html", demand=demand, applications=demand.applications,
-        allowed=set(machine.allowed_actions(demand)), decline_reasons=DECLINE_REASONS,
-        owner_actions=set(machine.allowed_actions(demand)) - {"expire", "select"}, days_left=days_left(demand.deadline),
+        allowed=allowed, decline_reasons=DECLINE_REASONS, days_left=days_left(demand.deadline),
         accepting=services.accepting_applications(demand), timeline=services.timeline(demand),
         button=EmptyForm(), decline_form=DeclineForm(), reason_form=ReasonForm(), note_form=NoteForm(),
         milestone_form=MilestoneForm(), progress_form=ProgressForm(),

@@ -106,11 +106,30 @@ def time_left_text(demand, now=None):
     return "今日截止" if left == 0 else f"剩余 {left} 天"
 
 
-def expire_due_challenges(now=None):
-    """Move published challenges past their deadline to `reviewing` (actor None = 系统).
+def effective_status_column(now=None):
+    """Demand.effective_status in SQL: a published challenge past its deadline reads as `reviewing`."""
+    overdue = db.and_(Demand.is_challenge.is_(True), Demand.status == "published", Demand.deadline <= (now or utcnow()))
+    return db.case((overdue, "reviewing"), else_=Demand.status)
 
-    Called when challenge pages and API endpoints are read, before the request's own work: it
-    commits each move itself, and stops quietly if a concurrent request got there first.
+
+OWNER_ACTIONS = ("close", "cancel", "unclaimed", "start", "accept", "fail")
+
+
+def challenge_actions(demand, user):
+    """The owner's moves available now, judged on the effective state (the manage page shows exactly these)."""
+    if not is_owner(user, demand):
+        return []
+    state = demand.effective_status
+    transitions = CHALLENGE_MACHINE.transitions
+    return [name for name in OWNER_ACTIONS if state in transitions[name].sources]
+
+
+def expire_due_challenges(now=None):
+    """Record the move of published challenges past their deadline to `reviewing` (actor None = 系统).
+
+    Run by the hourly task (tasks.expire_challenges) and `flask expire-challenges`, never by a read:
+    pages and the API show the effective state (Demand.effective_status) meanwhile. It commits each
+    move itself, and stops quietly if a concurrent request got there first.
     """
     now = now or utcnow()
     due = db.session.scalars(db.select(Demand).where(
@@ -135,7 +154,8 @@ def _expire(demand):
 
 
 def ensure_reviewing(demand, now=None):
-    """Lazily expire one challenge whose deadline passed (used before selecting a winner)."""
+    """Record the expiry of this one challenge if its deadline passed (before an owner's move on it, in that
+    POST's transaction)."""
     if demand.status == "published" and demand.deadline is not None and (now or utcnow()) >= demand.deadline:
         _expire(demand)
 
@@ -164,6 +184,7 @@ def decline_open_applications(demand, actor, reason, exclude=None, notify_each=F
 def close_challenge(demand, user, note=None):
     """Close applications early: published → reviewing."""
     _require_owner(demand, user)
+    ensure_reviewing(demand)
     note = (note or "").strip()
     _check_length(note, "说明")
     event = CHALLENGE_MACHINE.apply(demand, "close", user, note or "发榜方提前截止征集")
@@ -174,6 +195,7 @@ def close_challenge(demand, user, note=None):
 
 def cancel_challenge(demand, user, reason):
     _require_owner(demand, user)
+    ensure_reviewing(demand)
     reason = _required_reason(reason, "取消原因")
     return _end_without_winner(demand, user, "cancel", reason, "challenge_cancelled", "已取消")
 
@@ -181,6 +203,7 @@ def cancel_challenge(demand, user, reason):
 def declare_unclaimed(demand, user, reason=None):
     """流榜: nobody fits; reviewing → unclaimed."""
     _require_owner(demand, user)
+    ensure_reviewing(demand)
     reason = (reason or "").strip() or "无合适揭榜方"
     _check_length(reason, "流榜说明")
     return _end_without_winner(demand, user, "unclaimed", reason, "challenge_unclaimed", "已流榜")
@@ -268,7 +291,7 @@ def open_challenges(limit=None, now=None):
 def browse_challenges(tab, page, per_page):
     """One tab of /challenges as a Pagination; open ones soonest deadline first."""
     states = TABS.get(tab, TABS["open"])[1]
-    query = (db.select(Demand).where(Demand.is_challenge.is_(True), Demand.status.in_(states))
+    query = (db.select(Demand).where(Demand.is_challenge.is_(True), effective_status_column().in_(states))
              .options(selectinload(Demand.organization)))  # each card shows it: one query, not one per card
     if tab in (None, "", "open"):
         query = query.order_by(Demand.deadline.asc(), Demand.id.asc())
@@ -304,7 +327,7 @@ def status_counts(demand_ids):
 def admin_overview(status, page, per_page):
     query = db.select(Demand).where(Demand.is_challenge.is_(True))
     if status:
-        query = query.where(Demand.status == status)
+        query = query.where(effective_status_column() == status)
     return db.paginate(query.order_by(Demand.id.desc()), page=page, per_page=per_page, error_out=False)
 
 

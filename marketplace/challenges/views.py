@@ -12,7 +12,7 @@ from ..limits import page_arg
 from ..forms import EmptyForm, service_errors
 from ..listings.panels import panel_provider
 from ..security import role_required
-from ..timeutil import days_left, utcnow
+from ..timeutil import days_left
 from ..workflow import InvalidTransition, PermissionDenied, ValidationFailed, history
 from . import applications as apps
 from . import milestones as ms
@@ -22,12 +22,6 @@ from .forms import ApplicationForm, ProgressForm
 
 bp = Blueprint("challenges", __name__)
 bp.add_app_template_filter(services.time_left_text, "time_left")
-
-
-@bp.before_request
-def expire_due():
-    """Lazy deadline: whoever reads a challenge page first moves overdue challenges to reviewing."""
-    services.expire_due_challenges()
 
 
 def show_errors(form, err):
@@ -64,8 +58,6 @@ def challenge_detail_panel(listing, user):
     """The challenge panel on /demands/<id> (listings' detail page includes panel["template"])."""
     if listing.kind != "demand" or not listing.is_challenge:
         return {}
-    if listing.status == "published" and listing.deadline and listing.deadline <= utcnow():
-        services.expire_due_challenges()  # the lazy deadline, as on the challenge pages
     return {"challenge": {"template": "challenges/_panel.html", **services.challenge_panel(listing, user)}}
 
 

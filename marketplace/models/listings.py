@@ -94,6 +94,11 @@ class ListingMixin:
         return self.status in PUBLIC_STATES
 
     @property
+    def effective_status(self):
+        """The state readers see (Demand: a challenge past its deadline is already under review)."""
+        return self.status
+
+    @property
     def index_key(self):
         return f"{self.kind}:{self.id}"
 
@@ -153,10 +158,20 @@ class Demand(ListingMixin, db.Model):
         return self.description
 
     @property
+    def effective_status(self):
+        """A published challenge whose deadline has passed is under review as of that instant, whether or not
+        the hourly task (tasks.expire_challenges) has recorded the move yet: reads never write it."""
+        if (self.is_challenge and self.status == "published" and self.deadline is not None
+                and utcnow() >= self.deadline):
+            return "reviewing"
+        return self.status
+
+    @property
     def status_label(self):
-        if self.is_challenge and self.status in CHALLENGE_STATES:
-            return CHALLENGE_STATES[self.status]
-        return LISTING_STATES.get(self.status, self.status)
+        status = self.effective_status
+        if self.is_challenge and status in CHALLENGE_STATES:
+            return CHALLENGE_STATES[status]
+        return LISTING_STATES.get(status, status)
 
 
 def _listing_status_label(self):
