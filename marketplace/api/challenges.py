@@ -8,7 +8,7 @@ from flask import g, jsonify, request
 from ..challenges import applications as apps
 from ..challenges import services
 from ..extensions import db
-from ..workflow import PermissionDenied, ValidationFailed, history
+from ..workflow import ValidationFailed, history
 from . import bp
 from .auth import json_body, token_required
 from .serializers import money, serialize_demand, serialize_event, serialize_user, timestamp
@@ -80,9 +80,7 @@ def challenge_apply(demand_id):
 def challenge_applications(demand_id):
     """The challenge's applications, for its owner and admins."""
     demand = services.get_challenge(demand_id, g.api_user)
-    if not (services.is_owner(g.api_user, demand) or g.api_user.role == "admin"):
-        raise PermissionDenied("只有发榜企业可以查看申请列表")
-    items = [serialize_application(a, events=False) for a in demand.applications]
+    items = [serialize_application(a, events=False) for a in apps.applications_for(demand, g.api_user)]
     db.session.commit()
     return jsonify(items=items, total=len(items))
 
@@ -122,7 +120,7 @@ def application_withdraw(app_id):
 @bp.route("/applications/<int:app_id>/<any(shortlist, select, decline):action>", methods=["POST"])
 @token_required
 def application_action(app_id, action):
-    app = apps.get_application(app_id, g.api_user)
+    app = apps.get_owned_application(app_id, g.api_user)
     if action == "shortlist":
         apps.shortlist_application(app, g.api_user)
     elif action == "select":

@@ -70,6 +70,12 @@ def _is_winner(user, demand):
     return chosen is not None and user.is_authenticated and chosen.applicant_id == user.id
 
 
+def require_participant(demand, user):
+    """The owner or the selected team (who record progress); anyone else is refused."""
+    if not (is_owner(user, demand) or _is_winner(user, demand)):
+        raise PermissionDenied("只有发榜企业或揭榜团队可以处理里程碑")
+
+
 def milestone_actions(milestone, user):
     """What this user may do with the milestone now: report (owner or selected team), accept / reject (owner)."""
     if milestone.demand.status != "in_progress":

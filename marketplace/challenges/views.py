@@ -6,14 +6,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
-from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..limits import page_arg
 from ..forms import EmptyForm, service_errors
 from ..listings.panels import panel_provider
 from ..security import role_required
 from ..timeutil import days_left
-from ..workflow import InvalidTransition, PermissionDenied, ValidationFailed, history
+from ..workflow import InvalidTransition, ValidationFailed, history
 from . import applications as apps
 from . import milestones as ms
 from . import services
@@ -98,8 +97,7 @@ def apply(demand_id):
         flash("该榜单已截止或不在征集期，不能申请" if demand.status == "published" or demand.status == "reviewing"
               else "该榜单当前不接受申请", "warning")
         return redirect(services.detail_url(demand))
-    if not can_act_for_org(current_user):
-        raise PermissionDenied("加入单位的申请通过后才能揭榜")
+    apps.require_can_apply(current_user)
     form = ApplicationForm()
     if form.validate_on_submit():
         try:
@@ -126,8 +124,7 @@ def application_detail(app_id):
     form = ApplicationForm(obj=application if request.method == "GET" else None)
     status = 200
     if request.method == "POST":
-        if application.applicant_id != current_user.id:
-            return render_template("errors/error.html", status=403, message="只有申请人可以修改申请"), 403
+        apps.require_applicant(application, current_user)
         if form.validate_on_submit():
             try:
                 apps.update_application(application, current_user, form.data)
