@@ -58,3 +58,29 @@ def test_deleted_documents_are_neither_ranked_nor_counted(tmp_path):
         top, total = ranking.top_docs(searcher, [("body", "石墨烯", 1.0)], (), 10)
         keys = {searcher.stored_fields(doc)["key"] for _, doc in top}
         assert keys == {"demand:0", "achievement:4", "demand:6"} and total == 3
+
+
+def test_the_bm25_constants_come_from_the_searchers_weighting(tmp_path):
+    from whoosh.scoring import BM25F
+
+    ix = _build(tmp_path)
+    weighting = BM25F(B=0.3, K1=2.5, body_B=0.9)
+    clauses = [("title", "石墨烯", 3.0), ("body", "导热", 1.0), ("body", "石墨烯", 1.0)]
+    with ix.searcher(weighting=weighting) as searcher:
+        assert ranking.bm25_constants(searcher.weighting, "body") == (0.9, 2.5)
+        assert ranking.bm25_constants(searcher.weighting, "title") == (0.3, 2.5)
+        top, total = ranking.top_docs(searcher, clauses, (), 10)
+        assert ([(round(score, 9), doc) for score, doc in top], total) == _whoosh(searcher, clauses, (), 10)
+    with ix.searcher() as default:  # and the constants matter: other weights, other scores
+        assert [score for score, _ in ranking.top_docs(default, clauses, (), 10)[0]] != [score for score, _ in top]
+
+
+def test_only_the_matching_package_imports_whoosh():
+    """DESIGN: the search module is one door; the rest of the app goes through marketplace.matching."""
+    import re
+    from pathlib import Path
+
+    root = Path(ranking.__file__).parents[1]
+    importers = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
+                       if re.search(r"^\s*(from|import)\s+whoosh\b", path.read_text(encoding="utf-8"), re.M))
+    assert importers and all(name.startswith("matching/") for name in importers), importers
