@@ -1,5 +1,5 @@
-"""Limits are refused with a message, never cut: a search query, an import's organization name, an enquiry's
-close note."""
+"""Limits are refused with a message, never cut (a search query, an import's organization name, an enquiry's
+close note); the import CLI goes through the account service."""
 import pytest
 
 from marketplace.deals import enquiries
@@ -37,3 +37,13 @@ def test_an_enquiry_close_note_over_the_limit_is_refused_not_cut(app, make, db):
     assert "关闭说明不能超过 500 个字符" in refused.value.message
     db.session.rollback()
     assert db.session.get(Enquiry, enquiry.id).status == "open"
+
+
+def test_the_import_cli_creates_its_system_admin_through_the_account_service(app, db):
+    from marketplace.imports.cli import PLATFORM_ORG, SYSTEM_ADMIN_EMAIL, system_admin
+
+    admin = system_admin()
+    db.session.commit()
+    assert (admin.email, admin.role, admin.organization.name, admin.organization.verified) == (
+        SYSTEM_ADMIN_EMAIL, "admin", PLATFORM_ORG, True)
+    assert system_admin().id == admin.id  # the first active admin from then on
