@@ -47,8 +47,9 @@ def parse_amount(value, label, key, errors, required=True, allow_zero=False):
     return amount.quantize(CENT)
 
 
-def parse_date(value, label, key, errors, required=True, not_after_today=True):
-    """A date given as YYYY-MM-DD (or a date object from a form)."""
+def parse_date(value, label, key, errors, required=True, not_after_today=True, years_ahead=10):
+    """A date given as YYYY-MM-DD (or a date object from a form), from 1980 to the end of the year
+    `years_ahead` from now (a later one is a typo such as 9999-12-31); not after today unless allowed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             errors[key] = f"请填写{label}"
@@ -66,8 +67,11 @@ def parse_date(value, label, key, errors, required=True, not_after_today=True):
     if not_after_today and day > local_today():
         errors[key] = f"{label}不能晚于今天"
         return None
-    if day < EARLIEST_DATE or day.year > local_today().year + 10:
-        errors[key] = f"{label}超出合理范围（{EARLIEST_DATE.year} 年至今后十年）"
+    if day.year > local_today().year + years_ahead:
+        errors[key] = f"{label}不能晚于 {local_today().year + years_ahead} 年底"
+        return None
+    if day < EARLIEST_DATE:
+        errors[key] = f"{label}不能早于 {EARLIEST_DATE.year} 年"
         return None
     return day
 

@@ -83,7 +83,7 @@ def recompute_proposals(run_id):
 @huey.periodic_task(crontab(minute="0"))
 @_in_app_context
 def expire_challenges():
-    """Hourly: close applications of challenges past their deadline (also done when their pages are read)."""
+    """Hourly: record the close of applications of challenges past their deadline (reads show it already)."""
     from .challenges.services import expire_due_challenges
 
     moved = expire_due_challenges()

@@ -12,6 +12,7 @@ TITLE_MAX = 200
 SUMMARY_MAX = 2000
 DESCRIPTION_MAX = 20000
 KEYWORD_MAX = 50  # characters in one keyword
+SEARCH_QUERY_MAX = 500  # characters in a search box (pages and API): a longer query is refused, not cut
 KEYWORDS_MAX = 30  # keywords on one listing (the official lists have up to 21)
 KEYWORDS_INPUT_MAX = 1000  # characters typed into the keywords field, separators included
 KEYWORDS_TOTAL_MAX = 500  # the keywords joined by "," (the column's size)

@@ -67,6 +67,16 @@ class StateMachine:
     def allowed_actions(self, obj):
         return [name for name in self.transitions if self.can(obj, name)]
 
+    def begin(self, obj, action, actor, note=None):
+        """Create obj in the state of `action`, an entry of the table without sources; record its Event."""
+        t = self.transitions[action]
+        if t.sources:
+            raise ValueError(f"{action} is a move between states, not a creation")
+        setattr(obj, self.attr, t.target)
+        db.session.add(obj)
+        db.session.flush()
+        return self._record(obj, action, actor, None, t.target, note)
+
     def apply(self, obj, action, actor, note=None):
         """Move obj by action; raise InvalidTransition if its current state forbids it.
 
@@ -89,15 +99,11 @@ class StateMachine:
             db.session.rollback()
             raise InvalidTransition("该记录已被他人更新，请刷新后重试")
         db.session.expire(obj, [self.attr])
-        event = Event(
-            subject_type=self.subject_type,
-            subject_id=obj.id,
-            actor_id=getattr(actor, "id", None),
-            action=action,
-            from_state=current,
-            to_state=t.target,
-            note=note,
-        )
+        return self._record(obj, action, actor, current, t.target, note)
+
+    def _record(self, obj, action, actor, from_state, to_state, note):
+        event = Event(subject_type=self.subject_type, subject_id=obj.id, actor_id=getattr(actor, "id", None),
+                      action=action, from_state=from_state, to_state=to_state, note=note)
         db.session.add(event)
         return event
 

@@ -11,7 +11,7 @@ Outcomes:  OK 200 · LOGIN 302 to /login · REDIR 302 elsewhere · F 403 · N 40
 Roles: visitor (not logged in, no token) · researcher (owns the achievements, applied to the challenge,
 won the running challenge, supplier party of the deal, org admin of its university) · enterprise (owns the
 demands and challenges, enquired, buyer party of the deal, a plain member of its company) · broker (assigned
-to the deal) · admin · other_researcher and other_enterprise (same roles, own nothing here, belong to other
+to the deal) · other_broker (a broker not assigned to the deal) · admin · other_researcher and other_enterprise (same roles, own nothing here, belong to other
 organizations) · pending_member (a researcher who registered into the researcher's university and waits
 for approval: sees what a visitor sees; by default expected to fare like other_researcher).
 
@@ -25,8 +25,9 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from werkzeug.routing import AnyConverter
+
 import pytest
-from flask import Flask
 
 from marketplace import create_app
 from marketplace.accounts import membership, services as accounts
@@ -42,15 +43,18 @@ from . import databases, factories
 from .deals_support import person
 
 ROLES = ("visitor", "researcher", "enterprise", "broker", "admin", "other_researcher", "other_enterprise",
-         "pending_member")
+         "pending_member", "other_broker")
 OK, LOGIN, REDIR, F, N, U, A = "200", "login", "redirect", "403", "404", "401", "allowed"
 
 
-def E(visitor, researcher, enterprise, broker, admin, other_researcher, other_enterprise, pending_member=None):
-    """Expected outcomes, in ROLES order; a pending member fares like other_researcher unless given."""
+def E(visitor, researcher, enterprise, broker, admin, other_researcher, other_enterprise, pending_member=None,
+      other_broker=None):
+    """Expected outcomes, in ROLES order; a pending member fares like other_researcher and an unassigned broker like
+    the broker unless given."""
     pending_member = other_researcher if pending_member is None else pending_member
+    other_broker = broker if other_broker is None else other_broker
     return dict(zip(ROLES, (visitor, researcher, enterprise, broker, admin, other_researcher, other_enterprise,
-                            pending_member)))
+                            pending_member, other_broker)))
 
 
 def everyone(code):
@@ -58,8 +62,9 @@ def everyone(code):
 
 
 def only(allowed_roles, code, visitor=LOGIN, others=F):
-    """`code` for the listed roles, `visitor` for visitors and `others` for everyone else."""
-    return {role: (visitor if role == "visitor" else code if role in allowed_roles else others) for role in ROLES}
+    """`code` for the listed roles (an unassigned broker with the broker), `visitor` for visitors, `others` for the rest."""
+    allowed = set(allowed_roles) | ({"other_broker"} if "broker" in allowed_roles else set())
+    return {role: (visitor if role == "visitor" else code if role in allowed else others) for role in ROLES}
 
 
 ADMIN = ("admin",)
@@ -189,14 +194,15 @@ PAGE_CASES = [
     ("GET", "/deals/new", "/deals/new?match_id={match}", only(WORKERS, OK)),
     ("POST", "/deals/new", "/deals/new", only(WORKERS, A),
      {"achievement_id": "{ach_pub}", "buyer_org_id": "{org_enterprise}"}),
-    ("GET", "/deals/<int:deal_id>", "/deals/{deal}", E(LOGIN, OK, OK, OK, OK, N, N)),
+    ("GET", "/deals/<int:deal_id>", "/deals/{deal}", E(LOGIN, OK, OK, OK, OK, N, N, other_broker=N)),
     ("GET", "/deals/<int:deal_id>", "/deals/999999", E(LOGIN, N, N, N, N, N, N)),
-    ("POST", "/deals/<int:deal_id>/advance", "/deals/{deal}/advance", E(LOGIN, F, F, A, A, N, N),
+    ("POST", "/deals/<int:deal_id>/advance", "/deals/{deal}/advance", E(LOGIN, F, F, A, A, N, N, other_broker=N),
      {"to": "contract_signed", "contract_type": "技术转让", "amount": "12.50", "signed_on": "2024-03-01"}),
-    ("POST", "/deals/<int:deal_id>/terminate", "/deals/{deal}/terminate", E(LOGIN, F, F, A, A, N, N),
+    ("POST", "/deals/<int:deal_id>/terminate", "/deals/{deal}/terminate", E(LOGIN, F, F, A, A, N, N, other_broker=N),
      {"reason": "双方未达成一致"}),
-    ("POST", "/deals/<int:deal_id>/notes", "/deals/{deal}/notes", E(LOGIN, F, F, A, A, N, N), {"body": "已电话沟通"}),
-    ("POST", "/deals/<int:deal_id>/next-step", "/deals/{deal}/next-step", E(LOGIN, F, F, A, A, N, N),
+    ("POST", "/deals/<int:deal_id>/notes", "/deals/{deal}/notes", E(LOGIN, F, F, A, A, N, N, other_broker=N),
+     {"body": "已电话沟通"}),
+    ("POST", "/deals/<int:deal_id>/next-step", "/deals/{deal}/next-step", E(LOGIN, F, F, A, A, N, N, other_broker=N),
      {"next_step": "约见企业", "next_step_on": "2030-01-01"}),
     ("POST", "/deals/<int:deal_id>/assign", "/deals/{deal}/assign", only(ADMIN, A), {"broker_id": "{broker}"}),
     ("GET", "/deals/figures", "/deals/figures", only(ADMIN, OK)),
@@ -222,6 +228,8 @@ PAGE_CASES = [
     ("POST", "/applications/<int:app_id>/<any(shortlist, select, decline):action>",
      "/applications/{application}/shortlist", E(LOGIN, F, A, F, F, F, N)),
     ("POST", "/applications/<int:app_id>/<any(shortlist, select, decline):action>",
+     "/applications/{application}/select", E(LOGIN, F, A, F, F, F, N)),
+    ("POST", "/applications/<int:app_id>/<any(shortlist, select, decline):action>",
      "/applications/{application}/decline", E(LOGIN, F, A, F, F, F, N), {"code": "route", "reason": "路线不符"}),
 
     # 揭榜挂帅: the owner's management
@@ -237,6 +245,12 @@ PAGE_CASES = [
      "/challenges/{chal_draft}/close", E(LOGIN, F, A, F, F, F, N)),
     ("POST", "/challenges/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
      "/challenges/{chal_run}/accept", only(("enterprise",), A)),
+    ("POST", "/challenges/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
+     "/challenges/{chal}/unclaimed", only(("enterprise",), A), {"note": "无合适团队"}),
+    ("POST", "/challenges/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
+     "/challenges/{chal_run}/start", only(("enterprise",), A)),
+    ("POST", "/challenges/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
+     "/challenges/{chal_run}/fail", only(("enterprise",), A), {"reason": "指标未达到"}),
     ("POST", "/challenges/<int:demand_id>/milestones", "/challenges/{chal}/milestones", only(("enterprise",), A),
      {"title": "小试", "share_percent": "30", "due_on": "2030-01-01"}),
     ("POST", "/challenges/<int:demand_id>/milestones/<int:milestone_id>/delete",
@@ -246,6 +260,8 @@ PAGE_CASES = [
      {"note": "完成小试"}),
     ("POST", "/challenges/<int:demand_id>/milestones/<int:milestone_id>/<any(report, accept, reject):action>",
      "/challenges/{chal_run}/milestones/{milestone}/accept", only(("enterprise",), A), {"note": "通过"}),
+    ("POST", "/challenges/<int:demand_id>/milestones/<int:milestone_id>/<any(report, accept, reject):action>",
+     "/challenges/{chal_run}/milestones/{milestone}/reject", only(("enterprise",), A), {"note": "需要整改"}),
     ("GET", "/challenges/admin", "/challenges/admin", only(WORKERS, OK)),
     ("GET", "/challenges/admin/<int:demand_id>", "/challenges/admin/{chal_draft}", only(WORKERS, OK)),
     ("GET", "/challenges/admin/<int:demand_id>", "/challenges/admin/{dem_pub}", only(WORKERS, N)),
@@ -294,6 +310,8 @@ PAGE_CASES = [
      {"tags": "高新技术企业"}),
     ("POST", "/admin/organizations/<int:org_id>/members/<int:user_id>/<any(promote, demote):action>",
      "/admin/organizations/{org_enterprise}/members/{enterprise}/promote", only(ADMIN, A)),
+    ("POST", "/admin/organizations/<int:org_id>/members/<int:user_id>/<any(promote, demote):action>",
+     "/admin/organizations/{org_enterprise}/members/{enterprise}/demote", only(ADMIN, A)),
     ("POST", "/admin/org-changes/<int:change_id>/<any(approve, reject):action>", "/admin/org-changes/{change}/approve",
      only(ADMIN, A)),
     ("POST", "/admin/org-changes/<int:change_id>/<any(approve, reject):action>", "/admin/org-changes/{change}/reject",
@@ -495,6 +513,8 @@ API_CASES = [
     ("POST", f"{API}/applications/<int:app_id>/<any(shortlist, select, decline):action>",
      f"{API}/applications/{{application}}/shortlist", E(U, F, A, N, F, N, N)),
     ("POST", f"{API}/applications/<int:app_id>/<any(shortlist, select, decline):action>",
+     f"{API}/applications/{{application}}/select", E(U, F, A, N, F, N, N)),
+    ("POST", f"{API}/applications/<int:app_id>/<any(shortlist, select, decline):action>",
      f"{API}/applications/{{application}}/decline", E(U, F, A, N, F, N, N), {"code": "route", "reason": "路线不符"}),
     ("POST", f"{API}/demands/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
      f"{API}/demands/{{chal}}/close", E(U, F, A, F, F, F, F)),
@@ -504,6 +524,12 @@ API_CASES = [
      f"{API}/demands/{{chal_draft}}/close", E(U, N, A, N, F, N, N)),
     ("POST", f"{API}/demands/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
      f"{API}/demands/{{chal_run}}/accept", E(U, F, A, F, F, F, F)),
+    ("POST", f"{API}/demands/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
+     f"{API}/demands/{{chal}}/unclaimed", E(U, F, A, F, F, F, F)),
+    ("POST", f"{API}/demands/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
+     f"{API}/demands/{{chal_run}}/start", E(U, F, A, F, F, F, F)),
+    ("POST", f"{API}/demands/<int:demand_id>/<any(close, cancel, unclaimed, start, accept, fail):action>",
+     f"{API}/demands/{{chal_run}}/fail", E(U, F, A, F, F, F, F)),
 
     # attachments
     ("GET", f"{API}/<any(achievements, demands, applications, deals):targets>/<int:target_id>/attachments",
@@ -519,9 +545,11 @@ API_CASES = [
 
     # deals
     ("POST", f"{API}/deals", f"{API}/deals", E(U, F, F, A, A, F, F), {"achievement_id": "{ach_pub}"}),
-    ("GET", f"{API}/deals/<int:deal_id>", f"{API}/deals/{{deal}}", E(U, OK, OK, OK, OK, N, N)),
-    ("POST", f"{API}/deals/<int:deal_id>/advance", f"{API}/deals/{{deal}}/advance", E(U, F, F, A, A, N, N)),
-    ("POST", f"{API}/deals/<int:deal_id>/terminate", f"{API}/deals/{{deal}}/terminate", E(U, F, F, A, A, N, N)),
+    ("GET", f"{API}/deals/<int:deal_id>", f"{API}/deals/{{deal}}", E(U, OK, OK, OK, OK, N, N, other_broker=N)),
+    ("POST", f"{API}/deals/<int:deal_id>/advance", f"{API}/deals/{{deal}}/advance",
+     E(U, F, F, A, A, N, N, other_broker=N)),
+    ("POST", f"{API}/deals/<int:deal_id>/terminate", f"{API}/deals/{{deal}}/terminate",
+     E(U, F, F, A, A, N, N, other_broker=N)),
 
     # monitoring (admins; a unit liaison sees the league and their own unit: tests/test_monitoring.py)
     ("GET", f"{API}/monitoring/reports", f"{API}/monitoring/reports", E(U, F, F, F, OK, F, F)),
@@ -592,6 +620,7 @@ def _build_world():
         "researcher": person(factories, "researcher", "矩阵研究员", org_researcher),
         "enterprise": person(factories, "enterprise", "矩阵企业", org_enterprise),
         "broker": person(factories, "broker", "矩阵经纪人"),
+        "other_broker": person(factories, "broker", "未分配经纪人"),
         "admin": person(factories, "admin", "矩阵管理员"),
         "other_researcher": person(factories, "researcher", "他校研究员"),
         "other_enterprise": person(factories, "enterprise", "他家企业"),
@@ -854,13 +883,47 @@ def test_route_answers_each_role_as_expected(world, row, role):
         assert set(response.get_json()["error"]) >= {"code", "message"}
 
 
+def _endpoint_actions(app):
+    """Every (endpoint, method, action) the app answers: a rule's `any(...)` parts are expanded, so each action
+    of an action route (select, unclaimed, start, fail, reject, ...) is a route of its own here."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        combos = [()]
+        for name, options in _choices(rule):
+            combos = [combo + ((name, option),) for combo in combos for option in options]
+        found |= {(rule.endpoint, method, combo) for method in rule.methods - {"HEAD", "OPTIONS"} for combo in combos}
+    return found
+
+
+def _row_target(adapter, row):
+    """(endpoint, method, the any(...) values) that a row's URL reaches."""
+    kind, method, rule, url = row[:4]
+    path = urlsplit(url.format_map(_AnyId())).path
+    endpoint, args = adapter.match(path, method=method)
+    rule_obj = next(r for r in adapter.map.iter_rules(endpoint) if r.rule == rule)
+    return endpoint, method, tuple((name, args[name]) for name, _ in _choices(rule_obj))
+
+
+def _choices(rule):
+    """The rule's `any(...)` parts: (argument name, its sorted values)."""
+    return [(name, sorted(converter.items)) for name, converter in rule._converters.items()
+            if isinstance(converter, AnyConverter)]
+
+
+class _AnyId(dict):
+    def __missing__(self, key):
+        return "1"
+
+
 def test_every_route_is_in_the_matrix():
-    """A route added later without a row in the table (or a row for a route that no longer exists) fails."""
+    """A route (endpoint × method × action) added later without a row in the table, or a row for a route that no
+    longer exists, fails."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "INDEX_DIR": "/nonexistent"})
-    assert isinstance(app, Flask)
-    routes = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
-    covered = {(row[2], row[1]) for row in TABLE}
+    adapter = app.url_map.bind("localhost")
+    routes = _endpoint_actions(app)
+    covered = {_row_target(adapter, row) for row in TABLE}
     assert sorted(routes - covered) == [], "routes missing from the authorization matrix"
     assert sorted(covered - routes) == [], "matrix rows for routes that do not exist"
     for row in TABLE:

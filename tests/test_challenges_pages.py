@@ -1,9 +1,11 @@
 """Challenge pages: authorization per role, the flows through the forms, escaping."""
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 
+from marketplace.challenges import services
 from marketplace.models import Application
 from marketplace.timeutil import utcnow
 
@@ -25,6 +27,19 @@ def _status(client, login, world, who, method, url, data=None):
     login(world["users"][who] if who != "visitor" else None)
     response = client.open(url, method=method, data=data or {})
     return response.status_code
+
+
+def _post_outcome(client, login, world, who, url, data):
+    """The status, and for a 302 back to a page which it was: "login", "done" (a success flash) or "refused"."""
+    login(world["users"][who] if who != "visitor" else None)
+    response = client.post(url, data=data)
+    if response.status_code != 302:
+        return response.status_code
+    with client.session_transaction() as session:
+        categories = {category for category, _ in session.pop("_flashes", [])}
+    if urlsplit(response.headers["Location"]).path == "/login":
+        return "login"
+    return "done" if categories == {"success"} else "refused"
 
 
 GET_MATRIX = {
@@ -51,17 +66,18 @@ def test_get_routes_per_role(client, login, world, url):
 
 
 POST_MATRIX = {
-    # url, expected per role (302 = done or refused with a flash; the service ran for the allowed user)
-    "/applications/{a}/shortlist": {"visitor": 302, "applicant": 403, "researcher": 403, "enterprise": 404,
-                                    "broker": 403, "admin": 403, "owner": 302},
-    "/applications/{a}/decline": {"visitor": 302, "applicant": 403, "enterprise": 404, "owner": 302},
-    "/applications/{a}/select": {"visitor": 302, "applicant": 403, "enterprise": 404, "admin": 403, "owner": 302},
-    "/applications/{a}/withdraw": {"visitor": 302, "researcher": 404, "owner": 403, "enterprise": 404,
-                                   "applicant": 302},
-    "/challenges/{d}/close": {"visitor": 302, "researcher": 403, "enterprise": 403, "broker": 403, "admin": 403,
-                              "owner": 302},
-    "/challenges/{d}/cancel": {"visitor": 302, "applicant": 403, "enterprise": 403, "owner": 302},
-    "/challenges/{d}/milestones": {"visitor": 302, "researcher": 403, "enterprise": 403, "owner": 302},
+    # url, expected per role: a code, or for a 302 "login", "done" (a success flash) or "refused" (why, flashed)
+    "/applications/{a}/shortlist": {"visitor": "login", "applicant": 403, "researcher": 403, "enterprise": 404,
+                                    "broker": 403, "admin": 403, "owner": "done"},
+    "/applications/{a}/decline": {"visitor": "login", "applicant": 403, "enterprise": 404, "owner": "done"},
+    "/applications/{a}/select": {"visitor": "login", "applicant": 403, "enterprise": 404, "admin": 403,
+                                 "owner": "refused"},  # applications are still open: select waits for the deadline
+    "/applications/{a}/withdraw": {"visitor": "login", "researcher": 404, "owner": 403, "enterprise": 404,
+                                   "applicant": "done"},
+    "/challenges/{d}/close": {"visitor": "login", "researcher": 403, "enterprise": 403, "broker": 403, "admin": 403,
+                              "owner": "done"},
+    "/challenges/{d}/cancel": {"visitor": "login", "applicant": 403, "enterprise": 403, "owner": "done"},
+    "/challenges/{d}/milestones": {"visitor": "login", "researcher": 403, "enterprise": 403, "owner": "done"},
 }
 
 
@@ -70,7 +86,7 @@ def test_post_routes_per_role(client, login, world, url):
     expected = POST_MATRIX[url]
     url = url.format(d=world["challenge"].id, a=world["app"].id)
     data = {"reason": "测试原因", "code": "other", "title": "小试", "share_percent": "10"}
-    got = {who: _status(client, login, world, who, "POST", url, data) for who in expected}
+    got = {who: _post_outcome(client, login, world, who, url, data) for who in expected}
     assert got == expected
 
 
@@ -124,7 +140,7 @@ def test_apply_after_the_deadline_is_refused_with_a_message(client, login, make,
                            follow_redirects=False)
     assert response.status_code == 302 and response.headers["Location"] == f"/demands/{challenge.id}"
     assert db.session.scalar(db.select(db.func.count(Application.id))) == 0
-    assert reload(challenge).status == "reviewing"  # the page read expired it lazily
+    assert reload(challenge).status == "published"  # refused by its deadline; only the hourly task records it
     with client.session_transaction() as session:
         assert any("截止" in message for _cat, message in session["_flashes"])
 
@@ -256,10 +272,15 @@ def test_demand_detail_shows_the_challenge_panel_per_role(client, login, world, 
     assert 'id="challenge-panel"' not in client.get(f"/demands/{make.demand().id}").get_data(as_text=True)
 
 
-def test_demand_detail_expires_an_overdue_challenge(client, make):
+def test_demand_detail_shows_an_overdue_challenge_under_review_and_writes_nothing(client, make):
     late = overdue(make)
     page = client.get(f"/demands/{late.id}").get_data(as_text=True)
-    assert reload(late).status == "reviewing" and "我要揭榜" not in page and "自动截止征集" in page
+    assert "评审中" in page and "我要揭榜" not in page and "自动截止征集" not in page
+    assert reload(late).status == "published"
+    assert late.id in [d.id for d in services.browse_challenges("reviewing", 1, 10).items]
+    assert late.id not in [d.id for d in services.browse_challenges("open", 1, 10).items]
+    assert services.expire_due_challenges() == 1  # the hourly task records the move
+    assert "自动截止征集" in client.get(f"/demands/{late.id}").get_data(as_text=True)
 
 
 def test_dashboard_lists_challenges_and_applications(client, login, world):

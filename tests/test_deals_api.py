@@ -3,7 +3,7 @@ import pytest
 
 from marketplace.api.auth import issue_token
 from marketplace.extensions import db as _db
-from marketplace.models import Match
+from marketplace.models import Deal, Match
 
 from .deals_support import COMPLETE, DELIVER, PATH, REGISTER, STAGE_DATA, advance_to, make_match, open_deal, world
 from .factories import PASSWORD
@@ -54,7 +54,8 @@ def test_create_deal_from_match_converts_it(w, db, client, auth):
 
 
 def test_admin_assigns_broker_on_create_and_broker_cannot(w, client, auth):
-    body = {"achievement_id": w.achievement.id, "broker_id": w.other_broker.id}
+    body = {"achievement_id": w.achievement.id, "broker_id": w.other_broker.id,
+            "buyer_org_id": w.enterprise.organization_id}
     assert client.post("/api/v1/deals", json=body, headers=auth(w.broker)).status_code == 403
     response = client.post("/api/v1/deals", json=body, headers=auth(w.admin))
     assert response.status_code == 201 and response.json["broker_id"] == w.other_broker.id
@@ -74,6 +75,13 @@ def test_create_deal_bad_input_and_no_token(w, client, auth):
                        headers=auth(w.broker)).status_code == 400
     missing = client.post("/api/v1/deals", json={"achievement_id": 9999}, headers=auth(w.broker))
     assert missing.status_code == 400
+
+
+def test_the_api_like_the_page_refuses_a_deal_without_a_buyer(w, client, auth, db):
+    response = client.post("/api/v1/deals", json={"achievement_id": w.achievement.id}, headers=auth(w.broker))
+    assert response.status_code == 400
+    assert response.json["error"]["fields"] == {"buyer_org_id": "请选择需求方企业"}
+    assert db.session.scalar(db.select(db.func.count()).select_from(Deal)) == 0
 
 
 def test_full_path_one_stage_at_a_time(w, client, auth):

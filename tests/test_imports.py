@@ -120,7 +120,7 @@ def test_bad_demand_rows_date_and_bounty(db, admin):
                       "预算不是数字,描述,否,,,很多"])
     report = import_file("demands", admin, "d.csv", data)
     found = {(e.row, e.column.split(" / ")[1]): e.message for e in report.errors}
-    assert found == {(2, "deadline"): "日期格式应为 YYYY-MM-DD", (3, "bounty"): "揭榜挂帅需填写悬赏金额",
+    assert found == {(2, "deadline"): "截止日期格式应为 YYYY-MM-DD", (3, "bounty"): "揭榜挂帅需填写悬赏金额",
                      (4, "deadline"): "截止日期必须晚于今天", (5, "budget"): "预算必须是数字（万元），例如 \"12.50\""}
 
 

@@ -269,7 +269,9 @@ def test_deal_ids_must_be_real_integers_in_range(client, make, token, db, value)
     response = client.post("/api/v1/deals", json={"achievement_id": value}, headers=headers)
     assert_json_error(response, 400, "invalid", field="achievement_id")
     assert db.session.query(Deal).count() == 0
-    ok = client.post("/api/v1/deals", json={"achievement_id": str(achievement.id)}, headers=headers)
+    buyer = make.organization()
+    ok = client.post("/api/v1/deals", json={"achievement_id": str(achievement.id), "buyer_org_id": str(buyer.id)},
+                     headers=headers)
     assert ok.status_code == 201  # a string of digits is documented as accepted
 
 

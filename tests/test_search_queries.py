@@ -2,15 +2,22 @@
 import pytest
 
 from marketplace.matching import services
+from marketplace.workflow import ValidationFailed
 
 from .matching_support import new_achievement, new_demand
 
-HOSTILE = [
-    '"', "'", '"石墨烯', "(((", ")", "[电池", "{电池 TO }", "AND OR", "OR", "NOT", "a AND", "title:", "foo:bar",
-    "unknown:石墨烯", "*", "?", "~", "^2", "石墨烯^", "\\", "\x00", "&&||!", "<script>alert(1)</script>",
-    "(" * 2000 + ")" * 2000, "[" * 2000, "石墨烯" * 700, "x" * 2000, "a " * 1000, "电池 " * 1000,
-    "🔋🔋", "\u202e", "  ", "%", "'; DROP TABLE achievement; --",
-]
+# Hostile text and what it finds among the `listings` below: G = graphene + the battery demand, ALL = every
+# published listing (a blank query lists the newest), nothing otherwise. Longer than 500 characters: refused.
+G, NOTHING = ("achievement:graphene", "demand:need"), ()
+HOSTILE = {
+    '"': NOTHING, "'": NOTHING, '"石墨烯': G, "(((": NOTHING, ")": NOTHING, "[电池": G, "{电池 TO }": G,
+    "AND OR": NOTHING, "OR": NOTHING, "NOT": NOTHING, "a AND": NOTHING, "title:": NOTHING, "foo:bar": NOTHING,
+    "unknown:石墨烯": G, "*": NOTHING, "?": NOTHING, "~": NOTHING, "^2": NOTHING, "石墨烯^": G,
+    "\\": NOTHING, "\x00": NOTHING, "&&||!": NOTHING, "<script>alert(1)</script>": NOTHING, "🔋🔋": NOTHING,
+    "\u202e": NOTHING, "  ": ("achievement:graphene", "achievement:alloy", "demand:need"), "%": NOTHING,
+    "'; DROP TABLE achievement; --": NOTHING,
+}
+TOO_LONG = ["(" * 2000 + ")" * 2000, "[" * 2000, "石墨烯" * 700, "x" * 2000, "a " * 1000, "电池 " * 1000]
 
 
 @pytest.fixture
@@ -25,10 +32,23 @@ def listings(make):
 
 @pytest.mark.parametrize("q", HOSTILE)
 def test_hostile_queries_never_error(client, listings, q):
+    names = dict(zip(("graphene", "alloy", "need"), listings))
+    expected = {names[name.split(":")[1]].index_key for name in HOSTILE[q]}
     result = services.search(q)
-    assert result.total >= 0
+    assert ({hit.key for hit in result.items}, result.total) == (expected, len(expected))
     response = client.get("/search", query_string={"q": q, "page": "abc", "kind": "x:y"})
     assert response.status_code == 200
+    assert f"共找到 {len(expected)} 条结果" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", TOO_LONG)
+def test_queries_over_the_limit_are_refused_never_cut(client, listings, q):
+    with pytest.raises(ValidationFailed) as refused:
+        services.search(q)
+    assert refused.value.errors == {"q": f"搜索内容不能超过 500 个字符（当前 {len(q)} 个）"}
+    response = client.get("/search", query_string={"q": q})
+    assert response.status_code == 400
+    assert f"搜索内容不能超过 500 个字符（当前 {len(q)} 个）" in response.get_data(as_text=True)
 
 
 def test_search_finds_published_and_not_draft(listings):

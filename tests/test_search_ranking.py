@@ -58,3 +58,77 @@ def test_deleted_documents_are_neither_ranked_nor_counted(tmp_path):
         top, total = ranking.top_docs(searcher, [("body", "石墨烯", 1.0)], (), 10)
         keys = {searcher.stored_fields(doc)["key"] for _, doc in top}
         assert keys == {"demand:0", "achievement:4", "demand:6"} and total == 3
+
+
+def test_the_bm25_constants_come_from_the_searchers_weighting(tmp_path):
+    from whoosh.scoring import BM25F
+
+    ix = _build(tmp_path)
+    weighting = BM25F(B=0.3, K1=2.5, body_B=0.9)
+    clauses = [("title", "石墨烯", 3.0), ("body", "导热", 1.0), ("body", "石墨烯", 1.0)]
+    with ix.searcher(weighting=weighting) as searcher:
+        assert ranking.bm25_constants(searcher.weighting, "body") == (0.9, 2.5)
+        assert ranking.bm25_constants(searcher.weighting, "title") == (0.3, 2.5)
+        top, total = ranking.top_docs(searcher, clauses, (), 10)
+        assert ([(round(score, 9), doc) for score, doc in top], total) == _whoosh(searcher, clauses, (), 10)
+    with ix.searcher() as default:  # and the constants matter: other weights, other scores
+        assert [score for score, _ in ranking.top_docs(default, clauses, (), 10)[0]] != [score for score, _ in top]
+
+
+def test_only_the_matching_package_imports_whoosh():
+    """DESIGN: the search module is one door; the rest of the app goes through marketplace.matching."""
+    import re
+    from pathlib import Path
+
+    root = Path(ranking.__file__).parents[1]
+    importers = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
+                       if re.search(r"^\s*(from|import)\s+whoosh\b", path.read_text(encoding="utf-8"), re.M))
+    assert importers and all(name.startswith("matching/") for name in importers), importers
+
+
+def _long_postings_index(tmp_path, count=700):
+    """One segment in which 石墨烯 has `count` postings (over five 128-posting blocks), of varied lengths and
+    weights, and a few deletions."""
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = ix.writer()
+    for i in range(count):
+        text = " ".join(["石墨烯"] * (1 + i % 4) + ["导热"] * (i % 3) + ["填充"] * (i % 11))
+        writer.add_document(**_doc(i, text, "achievement" if i % 5 else "demand"))
+    writer.commit()
+    writer = ix.writer()
+    for i in (3, 201, 556):
+        writer.delete_by_term("key", f"achievement:{i}")
+    writer.commit(merge=False)
+    return ix
+
+
+def test_each_private_read_takes_its_fast_path_on_long_postings(tmp_path):
+    """ranking.py reads Whoosh internals for speed; each read falls back quietly when a Whoosh upgrade renames
+    what it uses, so each is checked here: this test fails if any fast path is not taken."""
+    import math
+
+    from whoosh.util.numeric import length_to_byte
+
+    ix = _long_postings_index(tmp_path)
+    with ix.searcher() as searcher:
+        [(reader, _)] = list(searcher.reader().leaf_readers())
+        assert reader.has_deletions()
+        # postings a block at a time (W3LeafMatcher._read_ids/_read_weights/_next_block, under the deletion filter)
+        blocks = list(ranking._blocks(reader, "body", "石墨烯"))
+        assert len(blocks) == math.ceil(700 / 128) and all(len(ids) <= 128 for ids, _ in blocks)
+        assert [d for ids, _ in blocks for d in ids] == list(range(700))  # deleted ones included, by design
+        # the length column read as bytes (perdoc._cached_reader, column._dbfile/_basepos/_count)
+        column = ranking._length_column(reader, "body")
+        assert column is not None
+        raw = column._dbfile.get(column._basepos, column._count)
+        slow = bytes(length_to_byte(reader.doc_field_length(i, "body", 0) or 0) for i in range(700))
+        assert ranking._field_lengths(reader, "body") == slow and bytes(raw[:700]) == slow[:len(raw)]
+        # the deleted set (SegmentReader.deleted_docs_set)
+        assert len(reader.deleted_docs_set) == 3
+        for clauses, filters in [([("body", "石墨烯", 1.0)], ()),
+                                 ([("body", "石墨烯", 1.0), ("body", "导热", 2.0), ("body", "填充", 0.5)],
+                                  (("kind", "achievement"),))]:
+            for limit in (5, 50):
+                top, total = ranking.top_docs(searcher, clauses, filters, limit)
+                assert ([(round(score, 9), doc) for score, doc in top], total) == _whoosh(searcher, clauses, filters,
+                                                                                          limit)

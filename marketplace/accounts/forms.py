@@ -1,31 +1,21 @@
 """Forms of the account pages. Cross-field rules (organization kind by role, credit code, unique
 email) live in services.py; the views copy the service's field errors back onto these forms."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import MultiCheckboxField, select_choices
 from ..limits import db_int
 from ..models.accounts import ORG_KINDS, ORG_TAGS
 from .passwords import PASSWORD_MAX, PASSWORD_MIN
 from .services import ORG_DESCRIPTION_MAX
-
-def select_choices(pairs):
-    """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 REGISTER_ROLE_CHOICES = [("researcher", "科研人员（高校、科研院所）"), ("enterprise", "企业用户"),
                          ("provider", "服务机构（创新券接券机构）")]
 REGISTER_ORG_KINDS = [("university", ORG_KINDS["university"]), ("institute", ORG_KINDS["institute"]),
                       ("enterprise", ORG_KINDS["enterprise"]),
                       ("service_provider", ORG_KINDS["service_provider"])]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def int_or_zero(value):
@@ -133,15 +123,3 @@ class DecisionForm(FlaskForm):
     """Approve or reject a request; the reason is required for a rejection (checked by the service)."""
     reason = StringField("驳回原因", validators=[Optional(), Length(max=500, message="不能超过 500 个字符")])
     next = HiddenField()
-
-
-def attach_errors(form, errors):
-    """Put a service's field errors on the form's fields; return the ones no field took."""
-    rest = []
-    for key, message in (errors or {}).items():
-        field = getattr(form, key, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            rest.append(message)
-    return rest

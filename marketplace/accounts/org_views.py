@@ -6,7 +6,8 @@ from ..extensions import db
 from ..security import is_safe_next
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
 from . import membership, services
-from .forms import REGISTER_ORG_KINDS, DecisionForm, OrganizationChoiceForm, attach_errors, select_choices
+from ..forms import attach_errors, select_choices
+from .forms import REGISTER_ORG_KINDS, DecisionForm, OrganizationChoiceForm
 from .views import org_choices
 
 bp = Blueprint("org", __name__)

@@ -3,14 +3,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, attach_errors, select_choices
 from ..models.accounts import SELF_REGISTER_ROLES
 from ..security import is_safe_next
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
 from . import membership, organizations, recovery, services, tokens
 from .dashboard import sections_for
-from .forms import (ForgotPasswordForm, LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm,
-                    ResetPasswordForm, attach_errors, select_choices)
+from .forms import ForgotPasswordForm, LoginForm, OrganizationForm, PasswordChangeForm, RegisterForm, ResetPasswordForm
 
 bp = Blueprint("accounts", __name__)
 

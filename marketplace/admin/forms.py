@@ -2,7 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..accounts.forms import int_or_zero, select_choices
+from ..accounts.forms import int_or_zero
+from ..forms import select_choices
 from ..accounts.passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..models.accounts import ORG_KINDS, ROLES
 

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..accounts import membership, organizations as org_profiles, services as accounts
-from ..accounts.forms import DecisionForm, OrgTagsForm, attach_errors, select_choices
+from ..accounts.forms import DecisionForm, OrgTagsForm
 from .. import mail
 from ..extensions import db
 from ..limits import page_arg
-from ..forms import EmptyForm
+from ..forms import EmptyForm, attach_errors, select_choices
 from ..listings import revisions, services as listings
 from ..matching import repairing
 from ..models.accounts import ROLES

@@ -8,7 +8,7 @@ from flask import g, jsonify, request
 from ..challenges import applications as apps
 from ..challenges import services
 from ..extensions import db
-from ..workflow import PermissionDenied, ValidationFailed, history
+from ..workflow import ValidationFailed, history
 from . import bp
 from .auth import json_body, token_required
 from .serializers import money, serialize_demand, serialize_event, serialize_user, timestamp
@@ -19,7 +19,7 @@ def serialize_application(app, events=True):
         "id": app.id,
         "demand_id": app.demand_id,
         "demand_title": app.demand.title,
-        "challenge_status": app.demand.status,
+        "challenge_status": app.demand.effective_status,
         "applicant": serialize_user(app.applicant),
         "organization": app.organization.name if app.organization else None,
         "proposal": app.proposal,
@@ -69,7 +69,6 @@ def _application_fields(data):
 @bp.route("/demands/<int:demand_id>/applications", methods=["POST"])
 @token_required
 def challenge_apply(demand_id):
-    services.expire_due_challenges()
     data = _application_fields(json_body())
     demand = services.get_challenge(demand_id, g.api_user)
     app = apps.apply_to_challenge(demand, g.api_user, data)
@@ -81,11 +80,8 @@ def challenge_apply(demand_id):
 @token_required
 def challenge_applications(demand_id):
     """The challenge's applications, for its owner and admins."""
-    services.expire_due_challenges()
     demand = services.get_challenge(demand_id, g.api_user)
-    if not (services.is_owner(g.api_user, demand) or g.api_user.role == "admin"):
-        raise PermissionDenied("只有发榜企业可以查看申请列表")
-    items = [serialize_application(a, events=False) for a in demand.applications]
+    items = [serialize_application(a, events=False) for a in apps.applications_for(demand, g.api_user)]
     db.session.commit()
     return jsonify(items=items, total=len(items))
 
@@ -93,7 +89,6 @@ def challenge_applications(demand_id):
 @bp.route("/applications/<int:app_id>", methods=["GET"])
 @token_required
 def application_get(app_id):
-    services.expire_due_challenges()
     app = apps.get_application(app_id, g.api_user)
     body = serialize_application(app)
     db.session.commit()
@@ -103,7 +98,6 @@ def application_get(app_id):
 @bp.route("/applications/<int:app_id>", methods=["PATCH", "PUT"])
 @token_required
 def application_update(app_id):
-    services.expire_due_challenges()
     data = _application_fields(json_body())
     app = apps.get_application(app_id, g.api_user)
     merged = {"proposal": app.proposal, "team": app.team, "plan": app.plan, "quote": app.quote}
@@ -116,7 +110,6 @@ def application_update(app_id):
 @bp.route("/applications/<int:app_id>/withdraw", methods=["POST"])
 @token_required
 def application_withdraw(app_id):
-    services.expire_due_challenges()
     app = apps.get_application(app_id, g.api_user)
     apps.withdraw_application(app, g.api_user)
     db.session.commit()
@@ -128,8 +121,7 @@ def application_withdraw(app_id):
 @bp.route("/applications/<int:app_id>/<any(shortlist, select, decline):action>", methods=["POST"])
 @token_required
 def application_action(app_id, action):
-    services.expire_due_challenges()
-    app = apps.get_application(app_id, g.api_user)
+    app = apps.get_owned_application(app_id, g.api_user)
     if action == "shortlist":
         apps.shortlist_application(app, g.api_user)
     elif action == "select":
@@ -157,7 +149,6 @@ CHALLENGE_ACTIONS = {
           methods=["POST"])
 @token_required
 def challenge_action(demand_id, action):
-    services.expire_due_challenges()
     demand = services.get_owned_challenge(demand_id, g.api_user)
     data = json_body() if action in ("cancel", "fail") else _optional_body()
     CHALLENGE_ACTIONS[action](demand, g.api_user, data)

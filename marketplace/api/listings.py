@@ -35,7 +35,7 @@ def _filters():
     field = request.args.get("field", "").strip()
     if field and field not in FIELDS:
         raise ValidationFailed(f"field 无效，可选：{'、'.join(FIELDS)}", {"field": "无效的技术领域"})
-    return {"q": q[:200] or None, "field": field or None}
+    return {"q": q or None, "field": field or None}
 
 
 @_for_each_kind("/{kinds}", "list")

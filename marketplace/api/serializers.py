@@ -35,7 +35,7 @@ def _listing_common(listing):
         "title": listing.title,
         "field": listing.field,
         "keywords": listing.keyword_list,
-        "status": listing.status,
+        "status": listing.effective_status,
         "organization": listing.organization.name if listing.organization else None,
         "organization_id": listing.organization_id,
         "published_at": timestamp(listing.published_at),

@@ -76,7 +76,7 @@ def can_edit(user, app, now=None):
             and accepting_applications(app.demand, now))
 
 
-def _require_applicant(app, user):
+def require_applicant(app, user):
     if app.applicant_id != user.id:
         raise PermissionDenied("只有申请人可以修改或撤回申请")
 
@@ -84,6 +84,28 @@ def _require_applicant(app, user):
 def _require_challenge_owner(app, user):
     if not is_owner(user, app.demand):
         raise PermissionDenied("只有发榜企业可以处理申请")
+
+
+def get_owned_application(app_id, user):
+    """An application the user may decide on (the challenge's owner): 404 if unseen, 403 if only seen."""
+    app = get_application(app_id, user)
+    _require_challenge_owner(app, user)
+    return app
+
+
+def applications_for(demand, user):
+    """The challenge's applications, for its owner and admins."""
+    if not (is_owner(user, demand) or (user.is_authenticated and user.role == "admin")):
+        raise PermissionDenied("只有发榜企业可以查看申请列表")
+    return demand.applications
+
+
+def require_can_apply(user):
+    """Researchers (高校院所及其团队) whose membership is approved may apply."""
+    if not user.is_authenticated or user.role != "researcher":
+        raise PermissionDenied("只有科研人员（高校院所及其团队）可以揭榜")
+    if not can_act_for_org(user):
+        raise PermissionDenied("加入单位的申请通过后才能揭榜")
 
 
 def _require_open(demand, now):
@@ -99,10 +121,7 @@ def _require_open(demand, now):
 
 def apply_to_challenge(demand, user, data, now=None):
     """Create a `submitted` application (the caller commits)."""
-    if not user.is_authenticated or user.role != "researcher":
-        raise PermissionDenied("只有科研人员（高校院所及其团队）可以揭榜")
-    if not can_act_for_org(user):
-        raise PermissionDenied("加入单位的申请通过后才能揭榜")
+    require_can_apply(user)
     _require_open(demand, now)
     if db.session.scalar(db.select(Application.id).where(Application.demand_id == demand.id,
                                                          Application.applicant_id == user.id)):
@@ -120,7 +139,7 @@ def apply_to_challenge(demand, user, data, now=None):
 
 
 def update_application(app, user, data, now=None):
-    _require_applicant(app, user)
+    require_applicant(app, user)
     if app.status not in OPEN_APPLICATION_STATES:
         raise InvalidTransition("该申请已处理，不能再修改")
     _require_open(app.demand, now)
@@ -131,7 +150,7 @@ def update_application(app, user, data, now=None):
 
 
 def withdraw_application(app, user, now=None):
-    _require_applicant(app, user)
+    require_applicant(app, user)
     if app.status in OPEN_APPLICATION_STATES:
         _require_open(app.demand, now)
     event = APPLICATION_MACHINE.apply(app, "withdraw", user, "申请人撤回")
@@ -145,6 +164,20 @@ def withdraw_application(app, user, now=None):
 def _require_under_review(demand):
     if demand.status not in ("published", "reviewing"):
         raise InvalidTransition("榜单已结束评审，不能再处理申请")
+
+
+def owner_actions(app, user, now=None):
+    """What the challenge's owner may do with this application now: shortlist, select, decline.
+
+    The manage page shows exactly these; select needs applications closed (deadline passed or closed early).
+    """
+    demand = app.demand
+    if not is_owner(user, demand) or demand.status not in ("published", "reviewing"):
+        return []
+    actions = [name for name in ("shortlist", "select", "decline") if APPLICATION_MACHINE.can(app, name)]
+    if accepting_applications(demand, now):
+        actions = [name for name in actions if name != "select"]
+    return actions
 
 
 def shortlist_application(app, user):

@@ -1,5 +1,5 @@
 """The owner's management page and actions, and the admin / broker overview."""
-from flask import abort, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user
 
 from ..forms import EmptyForm
@@ -23,19 +23,19 @@ def _manage_target(demand_id):
 @role_required("enterprise")
 def manage(demand_id):
     demand = services.get_owned_challenge(demand_id, current_user)
-    machine = services.CHALLENGE_MACHINE
+    allowed = services.challenge_actions(demand, current_user)
     return render_template(
         "challenges/manage.html", demand=demand, applications=demand.applications,
-        allowed=set(machine.allowed_actions(demand)), decline_reasons=DECLINE_REASONS,
-        owner_actions=set(machine.allowed_actions(demand)) - {"expire", "select"}, days_left=days_left(demand.deadline),
+        allowed=allowed, decline_reasons=DECLINE_REASONS, days_left=days_left(demand.deadline),
         accepting=services.accepting_applications(demand), timeline=services.timeline(demand),
         button=EmptyForm(), decline_form=DeclineForm(), reason_form=ReasonForm(), note_form=NoteForm(),
         milestone_form=MilestoneForm(), progress_form=ProgressForm(),
+        app_actions={a.id: apps.owner_actions(a, current_user) for a in demand.applications},
+        milestone_actions={m.id: ms.milestone_actions(m, current_user) for m in demand.milestones},
         can_add_milestone=demand.status in ms.EDITABLE_CHALLENGE_STATES,
         can_delete_milestone=lambda m: ms.can_delete_milestone(current_user, m),
         above_bounty=apps.quote_above_bounty,
-        milestone_share=sum(m.share_percent for m in demand.milestones),
-        under_review=demand.status in ("published", "reviewing"))
+        milestone_share=sum(m.share_percent for m in demand.milestones))
 
 
 # ---------------------------------------------------------------- challenge actions
@@ -69,9 +69,7 @@ def challenge_action(demand_id, action):
 @bp.route("/applications/<int:app_id>/<any(shortlist, select, decline):action>", methods=["POST"])
 @role_required("enterprise")
 def application_action(app_id, action):
-    application = apps.get_application(app_id, current_user)
-    if not services.is_owner(current_user, application.demand):
-        abort(403)
+    application = apps.get_owned_application(app_id, current_user)
     target = _manage_target(application.demand_id)
     form = DeclineForm() if action == "decline" else EmptyForm()
     if not form.validate_on_submit():
@@ -117,14 +115,11 @@ def milestone_action(demand_id, milestone_id, action):
     demand = services.get_challenge(demand_id, current_user)
     milestone = ms.get_milestone(demand, milestone_id)
     form = ProgressForm()
-    owner = services.is_owner(current_user, demand)
-    chosen = services.winner(demand)
-    if owner:
+    ms.require_participant(demand, current_user)
+    if services.is_owner(current_user, demand):
         target = _manage_target(demand_id)
-    elif chosen is not None and chosen.applicant_id == current_user.id:
-        target = url_for("challenges.application_detail", app_id=chosen.id)
     else:
-        abort(403)
+        target = url_for("challenges.application_detail", app_id=services.winner(demand).id)
     if not form.validate_on_submit():
         return form_refused(form, target)
     calls = {"report": (ms.report_progress, "进展已记录"), "accept": (ms.accept_milestone, "里程碑已验收"),

@@ -3,21 +3,16 @@
 The owner defines (and may delete) milestones until work starts; while the challenge is in progress the owner or
 the selected team records progress (→ 待验收), and the owner accepts it or asks for rework.
 """
-from datetime import date, datetime
 
 from ..extensions import db
 from ..models import Milestone
+from ..models.challenges import MILESTONE_TRANSITIONS
 from ..notifications.services import notify
+from ..parsing import parse_date
 from ..text import SUMMARY_MAX, TITLE_MAX
-from ..timeutil import local_today
 from ..workflow import InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
 from .services import application_url, is_owner, manage_url, winner
 
-MILESTONE_TRANSITIONS = {
-    "report": (("planned", "rejected"), "submitted", "提交进展"),
-    "accept": (("submitted",), "accepted", "验收里程碑"),
-    "reject": (("submitted",), "rejected", "要求整改"),
-}
 MILESTONE_MACHINE = StateMachine("milestone", MILESTONE_TRANSITIONS)
 EDITABLE_CHALLENGE_STATES = ("draft", "pending", "rejected", "published", "reviewing", "awarded")
 
@@ -38,26 +33,10 @@ def clean_milestone(data, demand, exclude=None):
         errors["share_percent"] = "占比必须是 0 到 100 的整数"
     elif "share_percent" not in errors and used + share > 100:
         errors["share_percent"] = f"各里程碑占比之和不能超过 100%（已分配 {used}%）"
-    due_on = _date(data.get("due_on"), errors)
+    due_on = parse_date(data.get("due_on"), "计划完成日期", "due_on", errors, required=False, not_after_today=False)
     if errors:
         raise ValidationFailed("里程碑内容有误", errors)
     return {"title": title, "share_percent": share, "due_on": due_on}
-
-
-def _date(value, errors):
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        day = datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
-    except ValueError:
-        errors["due_on"] = "日期格式应为 YYYY-MM-DD"
-        return None
-    if day.year > local_today().year + 10:
-        errors["due_on"] = f"计划完成日期不能晚于 {local_today().year + 10} 年底"
-        return None
-    return day
 
 
 def add_milestone(demand, user, data):
@@ -105,10 +84,30 @@ def _require_in_progress(demand):
         raise InvalidTransition("只有攻关中的榜单可以记录和验收里程碑")
 
 
+def _is_winner(user, demand):
+    chosen = winner(demand)
+    return chosen is not None and user.is_authenticated and chosen.applicant_id == user.id
+
+
+def require_participant(demand, user):
+    """The owner or the selected team (who record progress); anyone else is refused."""
+    if not (is_owner(user, demand) or _is_winner(user, demand)):
+        raise PermissionDenied("只有发榜企业或揭榜团队可以处理里程碑")
+
+
+def milestone_actions(milestone, user):
+    """What this user may do with the milestone now: report (owner or selected team), accept / reject (owner)."""
+    if milestone.demand.status != "in_progress":
+        return []
+    owner = is_owner(user, milestone.demand)
+    allowed = {"report": owner or _is_winner(user, milestone.demand), "accept": owner, "reject": owner}
+    return [name for name, may in allowed.items() if may and MILESTONE_MACHINE.can(milestone, name)]
+
+
 def report_progress(milestone, user, note):
     demand = milestone.demand
     chosen = winner(demand)
-    if not (is_owner(user, demand) or (chosen and chosen.applicant_id == user.id)):
+    if not (is_owner(user, demand) or _is_winner(user, demand)):
         raise PermissionDenied("只有发榜企业或揭榜团队可以记录进展")
     _require_in_progress(demand)
     note = _note(note, required=True)

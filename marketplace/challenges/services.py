@@ -1,8 +1,8 @@
 """揭榜挂帅 challenges: the states a challenge goes through after `published`, the lazy deadline, queries.
 
-A challenge is a Demand with is_challenge; its one `status` continues from the review lifecycle
-(listings/services.py) along CHALLENGE_TRANSITIONS, on the same StateMachine helper, so every
-move is an Event row of subject_type "demand". Applications live in applications.py, milestones
+A challenge is a Demand with is_challenge; its one `status` moves along the one demand table
+(models/listings.py DEMAND_TRANSITIONS: the review lifecycle and the challenge's moves) on the
+demand machine of listings/services.py, so every move is an Event row of subject_type "demand". Applications live in applications.py, milestones
 in milestones.py.
 
 Choice made here: when a winner is selected, or the challenge is cancelled / declared unclaimed,
@@ -15,32 +15,15 @@ from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..listings import services as listings
 from ..models import Application, Demand, Event, Milestone
-from ..models.challenges import APPLICATION_STATES, MILESTONE_STATES
-from ..models.listings import CHALLENGE_STATES, LISTING_STATES
+from ..models.challenges import (APPLICATION_STATES, APPLICATION_TRANSITIONS, MILESTONE_STATES,
+                                  OPEN_APPLICATION_STATES)
+from ..models.listings import CHALLENGE_ACTIONS, CHALLENGE_STATES, LISTING_STATES
 from ..notifications.services import notify, notify_many
 from ..timeutil import days_left, utcnow
 from ..workflow import DomainError, InvalidTransition, NotFound, PermissionDenied, StateMachine, ValidationFailed
 
-CHALLENGE_TRANSITIONS = {
-    "expire": (("published",), "reviewing", "到期截止征集"),
-    "close": (("published",), "reviewing", "提前截止征集"),
-    "select": (("reviewing",), "awarded", "选定揭榜方"),
-    "start": (("awarded",), "in_progress", "启动攻关"),
-    "accept": (("in_progress",), "completed", "验收通过"),
-    "fail": (("in_progress",), "failed", "验收不通过"),
-    "unclaimed": (("reviewing",), "unclaimed", "流榜"),
-    "cancel": (("published", "reviewing"), "cancelled", "取消榜单"),
-}
-CHALLENGE_MACHINE = StateMachine("demand", CHALLENGE_TRANSITIONS)
-
-APPLICATION_TRANSITIONS = {
-    "shortlist": (("submitted",), "shortlisted", "入围"),
-    "select": (("submitted", "shortlisted"), "selected", "选定挂帅"),
-    "decline": (("submitted", "shortlisted"), "declined", "未入选"),
-    "withdraw": (("submitted", "shortlisted"), "withdrawn", "撤回申请"),
-}
+CHALLENGE_MACHINE = listings.MACHINES["demand"]  # the one demand machine
 APPLICATION_MACHINE = StateMachine("application", APPLICATION_TRANSITIONS)
-OPEN_APPLICATION_STATES = ("submitted", "shortlisted")
 
 TABS = {
     "open": ("揭榜中", ("published",)),
@@ -123,11 +106,30 @@ def time_left_text(demand, now=None):
     return "今日截止" if left == 0 else f"剩余 {left} 天"
 
 
-def expire_due_challenges(now=None):
-    """Move published challenges past their deadline to `reviewing` (actor None = 系统).
+def effective_status_column(now=None):
+    """Demand.effective_status in SQL: a published challenge past its deadline reads as `reviewing`."""
+    overdue = db.and_(Demand.is_challenge.is_(True), Demand.status == "published", Demand.deadline <= (now or utcnow()))
+    return db.case((overdue, "reviewing"), else_=Demand.status)
 
-    Called when challenge pages and API endpoints are read, before the request's own work: it
-    commits each move itself, and stops quietly if a concurrent request got there first.
+
+OWNER_ACTIONS = ("close", "cancel", "unclaimed", "start", "accept", "fail")
+
+
+def challenge_actions(demand, user):
+    """The owner's moves available now, judged on the effective state (the manage page shows exactly these)."""
+    if not is_owner(user, demand):
+        return []
+    state = demand.effective_status
+    transitions = CHALLENGE_MACHINE.transitions
+    return [name for name in OWNER_ACTIONS if state in transitions[name].sources]
+
+
+def expire_due_challenges(now=None):
+    """Record the move of published challenges past their deadline to `reviewing` (actor None = 系统).
+
+    Run by the hourly task (tasks.expire_challenges) and `flask expire-challenges`, never by a read:
+    pages and the API show the effective state (Demand.effective_status) meanwhile. It commits each
+    move itself, and stops quietly if a concurrent request got there first.
     """
     now = now or utcnow()
     due = db.session.scalars(db.select(Demand).where(
@@ -152,7 +154,8 @@ def _expire(demand):
 
 
 def ensure_reviewing(demand, now=None):
-    """Lazily expire one challenge whose deadline passed (used before selecting a winner)."""
+    """Record the expiry of this one challenge if its deadline passed (before an owner's move on it, in that
+    POST's transaction)."""
     if demand.status == "published" and demand.deadline is not None and (now or utcnow()) >= demand.deadline:
         _expire(demand)
 
@@ -181,6 +184,7 @@ def decline_open_applications(demand, actor, reason, exclude=None, notify_each=F
 def close_challenge(demand, user, note=None):
     """Close applications early: published → reviewing."""
     _require_owner(demand, user)
+    ensure_reviewing(demand)
     note = (note or "").strip()
     _check_length(note, "说明")
     event = CHALLENGE_MACHINE.apply(demand, "close", user, note or "发榜方提前截止征集")
@@ -191,6 +195,7 @@ def close_challenge(demand, user, note=None):
 
 def cancel_challenge(demand, user, reason):
     _require_owner(demand, user)
+    ensure_reviewing(demand)
     reason = _required_reason(reason, "取消原因")
     return _end_without_winner(demand, user, "cancel", reason, "challenge_cancelled", "已取消")
 
@@ -198,6 +203,7 @@ def cancel_challenge(demand, user, reason):
 def declare_unclaimed(demand, user, reason=None):
     """流榜: nobody fits; reviewing → unclaimed."""
     _require_owner(demand, user)
+    ensure_reviewing(demand)
     reason = (reason or "").strip() or "无合适揭榜方"
     _check_length(reason, "流榜说明")
     return _end_without_winner(demand, user, "unclaimed", reason, "challenge_unclaimed", "已流榜")
@@ -285,7 +291,7 @@ def open_challenges(limit=None, now=None):
 def browse_challenges(tab, page, per_page):
     """One tab of /challenges as a Pagination; open ones soonest deadline first."""
     states = TABS.get(tab, TABS["open"])[1]
-    query = (db.select(Demand).where(Demand.is_challenge.is_(True), Demand.status.in_(states))
+    query = (db.select(Demand).where(Demand.is_challenge.is_(True), effective_status_column().in_(states))
              .options(selectinload(Demand.organization)))  # each card shows it: one query, not one per card
     if tab in (None, "", "open"):
         query = query.order_by(Demand.deadline.asc(), Demand.id.asc())
@@ -321,7 +327,7 @@ def status_counts(demand_ids):
 def admin_overview(status, page, per_page):
     query = db.select(Demand).where(Demand.is_challenge.is_(True))
     if status:
-        query = query.where(Demand.status == status)
+        query = query.where(effective_status_column() == status)
     return db.paginate(query.order_by(Demand.id.desc()), page=page, per_page=per_page, error_out=False)
 
 
@@ -376,7 +382,7 @@ def challenge_panel(demand, user):
         "applicant_count": applicant_counts([demand.id]).get(demand.id, 0),
         "milestones": demand.milestones,
         "timeline": [t for t in timeline(demand) if t["event"].subject_type == "milestone"
-                     or t["event"].action in CHALLENGE_TRANSITIONS],
+                     or t["event"].action in CHALLENGE_ACTIONS],
     }
 
 

@@ -7,15 +7,15 @@ from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
 from ..attachments import pages as attachment_pages
-from ..accounts.membership import can_act_for_org
 from ..extensions import db
 from ..limits import page_arg
-from ..forms import EmptyForm
+from ..forms import EmptyForm, service_errors
 from ..listings.panels import panel_provider
 from ..security import role_required
-from ..timeutil import days_left, utcnow
-from ..workflow import InvalidTransition, PermissionDenied, ValidationFailed, history
+from ..timeutil import days_left
+from ..workflow import InvalidTransition, ValidationFailed, history
 from . import applications as apps
+from . import milestones as ms
 from . import services
 from ..models.challenges import APPLICATION_STATES
 from .forms import ApplicationForm, ProgressForm
@@ -24,22 +24,10 @@ bp = Blueprint("challenges", __name__)
 bp.add_app_template_filter(services.time_left_text, "time_left")
 
 
-@bp.before_request
-def expire_due():
-    """Lazy deadline: whoever reads a challenge page first moves overdue challenges to reviewing."""
-    services.expire_due_challenges()
-
-
-def attach_errors(form, err):
+def show_errors(form, err):
     """Show a service's ValidationFailed on the form's fields; flash what has no field."""
-    for key, message in (err.errors or {}).items():
-        field = getattr(form, key, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            flash(message, "danger")
-    if not err.errors:
-        flash(err.message, "danger")
+    for message in service_errors(form, err):
+        flash(message, "danger")
 
 
 def run_action(action, success, target):
@@ -70,8 +58,6 @@ def challenge_detail_panel(listing, user):
     """The challenge panel on /demands/<id> (listings' detail page includes panel["template"])."""
     if listing.kind != "demand" or not listing.is_challenge:
         return {}
-    if listing.status == "published" and listing.deadline and listing.deadline <= utcnow():
-        services.expire_due_challenges()  # the lazy deadline, as on the challenge pages
     return {"challenge": {"template": "challenges/_panel.html", **services.challenge_panel(listing, user)}}
 
 
@@ -112,8 +98,7 @@ def apply(demand_id):
         flash("该榜单已截止或不在征集期，不能申请" if demand.status == "published" or demand.status == "reviewing"
               else "该榜单当前不接受申请", "warning")
         return redirect(services.detail_url(demand))
-    if not can_act_for_org(current_user):
-        raise PermissionDenied("加入单位的申请通过后才能揭榜")
+    apps.require_can_apply(current_user)
     form = ApplicationForm()
     warning = apps.over_bounty_warning(demand, form.data) if form.is_submitted() else None
     if form.validate_on_submit() and not (warning and not form.confirm_over_bounty.data):
@@ -124,7 +109,7 @@ def apply(demand_id):
             return redirect(url_for("challenges.application_detail", app_id=application.id))
         except ValidationFailed as err:
             db.session.rollback()
-            attach_errors(form, err)
+            show_errors(form, err)
         except InvalidTransition as err:
             db.session.rollback()
             flash(err.message, "danger")
@@ -142,8 +127,7 @@ def application_detail(app_id):
     form = ApplicationForm(obj=application if request.method == "GET" else None)
     status = 200
     if request.method == "POST":
-        if application.applicant_id != current_user.id:
-            return render_template("errors/error.html", status=403, message="只有申请人可以修改申请"), 403
+        apps.require_applicant(application, current_user)
         warning = apps.over_bounty_warning(application.demand, form.data)
         if form.validate_on_submit() and not (warning and not form.confirm_over_bounty.data):
             try:
@@ -153,7 +137,7 @@ def application_detail(app_id):
                 return redirect(url_for("challenges.application_detail", app_id=app_id))
             except ValidationFailed as err:
                 db.session.rollback()
-                attach_errors(form, err)
+                show_errors(form, err)
             except InvalidTransition as err:
                 db.session.rollback()
                 flash(err.message, "danger")
@@ -164,6 +148,8 @@ def application_detail(app_id):
                            above_bounty=apps.quote_above_bounty,
                            events=history("application", application.id), application_labels=APPLICATION_STATES,
                            progress_form=ProgressForm(),
+                           milestone_actions={m.id: ms.milestone_actions(m, current_user)
+                                              for m in application.demand.milestones},
                            is_owner=services.is_owner(current_user, application.demand),
                            attachments=attachment_pages.context(current_user, "application", application)), status
 

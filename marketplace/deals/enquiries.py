@@ -2,7 +2,7 @@
 from ..accounts.membership import can_act_for_org, member_org_id, membership_of
 from ..extensions import db
 from ..models import Achievement, Enquiry
-from ..models.deals import ENQUIRY_MODES
+from ..models.deals import ENQUIRY_MODES, ENQUIRY_TRANSITIONS
 from ..notifications.services import notify
 from ..text import SUMMARY_MAX
 from ..timeutil import utcnow
@@ -11,8 +11,7 @@ from .access import require_worker
 from ..parsing import parse_choice, parse_text
 
 # Leads leave the queue through the state-machine helper, so two brokers cannot convert one twice.
-ENQUIRY_MACHINE = StateMachine("enquiry", {"convert": (("open",), "converted", "转为交易"),
-                                           "close": (("open",), "closed", "关闭意向")})
+ENQUIRY_MACHINE = StateMachine("enquiry", ENQUIRY_TRANSITIONS)
 CLOSE_NOTE_MAX = 500
 
 

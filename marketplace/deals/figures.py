@@ -16,10 +16,9 @@ from decimal import Decimal
 
 from ..extensions import db
 from ..models import Deal, Enquiry, Event, Match
-from ..models.deals import DEAL_STAGES
+from ..models.deals import DEAL_STAGES, STAGE_ORDER
 from ..models.listings import FIELDS
 
-STAGE_ORDER = ("negotiating", "contract_signed", "registered", "delivering", "commercialized")
 ZERO = Decimal("0.00")
 SECONDS_PER_DAY = Decimal(86400)
 

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import value_choices
 from ..models.deals import CONTRACT_TYPES, ENQUIRY_MODES
 
 REQUIRED = "此项为必填"
@@ -11,7 +12,7 @@ DATE_INPUT = {"type": "date", "placeholder": "YYYY-MM-DD"}  # parsed (and refuse
 
 
 class EnquiryForm(FlaskForm):
-    mode = SelectField("合作方式", choices=[(m, m) for m in ENQUIRY_MODES], validate_choice=False,
+    mode = SelectField("合作方式", choices=value_choices(ENQUIRY_MODES), validate_choice=False,
                        validators=[DataRequired(REQUIRED)])
     message = TextAreaField("意向说明", validators=[DataRequired(REQUIRED), Length(max=2000, message="不能超过 2000 个字符")],
                             description="简要说明贵单位的需求、应用场景和期望的合作方式")
@@ -25,7 +26,7 @@ class NewDealForm(FlaskForm):
 
 
 class SignForm(FlaskForm):
-    contract_type = SelectField("合同类型", choices=[("", "请选择")] + [(c, c) for c in CONTRACT_TYPES],
+    contract_type = SelectField("合同类型", choices=value_choices(CONTRACT_TYPES, blank="请选择"),
                                 validate_choice=False)
     amount = StringField("合同金额（万元）", description="最多两位小数，例如 120.50")
     signed_on = StringField("签约日期", render_kw=DATE_INPUT)

@@ -5,12 +5,16 @@ from decimal import Decimal
 from sqlalchemy import or_
 
 from ..extensions import db
-from ..models import Deal, Enquiry, Match, Organization, User
-from ..models.deals import DEAL_STAGES
+from ..models import Achievement, Deal, Enquiry, Match, Organization, User
+from ..models.deals import DEAL_STAGES, OPEN_STAGES
 from ..timeutil import local_today
 from .access import is_admin, visible_condition
 
-OPEN_STAGES = ("negotiating", "contract_signed", "registered", "delivering")
+
+def published_achievements(limit=500):
+    """The newest published achievements, for the new-deal form's choice."""
+    return db.session.scalars(db.select(Achievement).where(Achievement.status == "published")
+                              .order_by(Achievement.id.desc()).limit(limit)).all()
 
 
 def visible_deals_query(user):

@@ -7,28 +7,22 @@ The caller commits.
 """
 from ..accounts.membership import members_of, membership_of
 from ..extensions import db
-from ..models import Achievement, Deal, DealNote, Demand, Enquiry, Event, Match, Organization, User
-from ..models.deals import CONTRACT_TYPES, DEAL_STAGES
+from ..models import Achievement, Deal, DealNote, Demand, Enquiry, Match, Organization, User
+from ..models.deals import CONTRACT_TYPES, DEAL_STAGES, DEAL_TRANSITIONS, OPEN_STAGES
+from ..models.matching import MATCH_TRANSITIONS
 from ..notifications.services import notify_many
 from ..timeutil import utcnow
 from ..workflow import DomainError, InvalidTransition, PermissionDenied, StateMachine, ValidationFailed
 from .access import can_manage, is_admin, require_worker
 from ..parsing import parse_amount, parse_choice, parse_date, parse_id, parse_text
 from .enquiries import ENQUIRY_MACHINE
-from .queries import OPEN_STAGES, deals_for_user
+from .queries import deals_for_user
 
-STAGE_ORDER = ("negotiating", "contract_signed", "registered", "delivering", "commercialized")
-DEAL_TRANSITIONS = {
-    "sign": (("negotiating",), "contract_signed", "签订合同"),
-    "register": (("contract_signed",), "registered", "技术合同认定登记"),
-    "deliver": (("registered",), "delivering", "开始交付"),
-    "complete": (("delivering",), "commercialized", "完成转化"),
-    "terminate": (OPEN_STAGES, "terminated", "终止交易"),
-}
 DEAL_MACHINE = StateMachine("deal", DEAL_TRANSITIONS, attr="stage")
-ACTION_FOR_TARGET = {target: action for action, (_, target, _) in DEAL_TRANSITIONS.items() if action != "terminate"}
+FORWARD_ACTIONS = ("sign", "register", "deliver", "complete")  # one stage forward each, in order
+ACTION_FOR_TARGET = {DEAL_TRANSITIONS[action][1]: action for action in FORWARD_ACTIONS}
 # A match leaves the brokers' queue through the same helper (compare-and-set: converted once).
-MATCH_MACHINE = StateMachine("match", {"convert": (("proposed",), "converted", "转为交易")})
+MATCH_MACHINE = StateMachine("match", MATCH_TRANSITIONS)
 NOTE_MAX = 2000
 
 
@@ -116,6 +110,8 @@ def _combine(found, errors):
         errors["achievement_id"] = "请选择科技成果"
     elif achievement is not None and achievement.status != "published":
         errors["achievement_id"] = "只能为已发布的科技成果建立交易"
+    if buyer is None and "buyer_org_id" not in errors:  # pages and API alike: a deal has a buyer
+        errors["buyer_org_id"] = "请选择需求方企业"
     return achievement, demand, buyer
 
 
@@ -154,20 +150,17 @@ def create_deal(actor, data):
     found_deal = existing_deal(achievement, buyer)
     if found_deal is not None:
         raise DealExists(found_deal)
-    deal = Deal(stage="negotiating", title=achievement.title[:200], achievement_id=achievement.id,
+    deal = Deal(title=achievement.title[:200], achievement_id=achievement.id,
                 demand_id=demand.id if demand else None, match_id=match.id if match else None,
                 enquiry_id=enquiry.id if enquiry else None, broker_id=broker.id if broker else None,
                 supplier_org_id=achievement.organization_id, buyer_org_id=buyer.id if buyer else None,
                 field=achievement.field or "其他", created_at=utcnow(), stage_changed_at=utcnow())
-    db.session.add(deal)
-    db.session.flush()
+    DEAL_MACHINE.begin(deal, "open", actor, _origin_note(match, enquiry))
     if match is not None:
         MATCH_MACHINE.apply(match, "convert", actor, f"交易 #{deal.id}")
         match.deal_id = deal.id
     if enquiry is not None:
         ENQUIRY_MACHINE.apply(enquiry, "convert", actor, f"交易 #{deal.id}")
-    db.session.add(Event(subject_type="deal", subject_id=deal.id, actor_id=actor.id, action="open",
-                         from_state=None, to_state="negotiating", note=_origin_note(match, enquiry)))
     notify_many(participants(deal), "deal_opened", f"交易《{deal.title}》已立项，进入洽谈阶段", deal_url(deal),
                 exclude=actor)
     return deal
@@ -268,7 +261,7 @@ def terminate_deal(deal, actor, reason):
 
 def next_stage(deal):
     """The stage the deal can move to next, or None once it is closed."""
-    for action in ("sign", "register", "deliver", "complete"):
+    for action in FORWARD_ACTIONS:
         if DEAL_MACHINE.can(deal, action):
             return DEAL_TRANSITIONS[action][1]
     return None

@@ -7,7 +7,7 @@ from ..accounts.dashboard import Section, dashboard_section
 from ..attachments import pages as attachment_pages
 from ..extensions import db
 from ..limits import page_arg
-from ..forms import EmptyForm
+from ..forms import EmptyForm, attach_errors, select_choices, service_errors
 from ..listings.panels import panel_provider
 from ..models import Achievement, Enquiry, Match
 from ..models.deals import DEAL_STAGES
@@ -23,14 +23,6 @@ from .forms import (STAGE_FORMS, AssignForm, EnquiryForm, NewDealForm, NextStepF
 bp = Blueprint("deals", __name__)
 TIMELINE_LABELS = dict(DEAL_STAGES)
 TIMELINE_LABELS[None] = "立项"
-
-
-def _attach_errors(form, errors):
-    for key, message in errors.items():
-        field = getattr(form, key, None)
-        if field is not None:
-            field.errors = list(field.errors) + [message]
-    return [m for k, m in errors.items() if getattr(form, k, None) is None]
 
 
 # ---------------------------------------------------------------- board and queues
@@ -87,13 +79,14 @@ def _new_deal_source():
 
 
 def _fill_new_deal_choices(form, match, enquiry):
-    form.broker_id.choices = [("", "我自己" if current_user.role == "broker" else "暂不分配")] + [
-        (str(b.id), b.name) for b in queries.brokers() if b.id != current_user.id]  # 我自己 is the acting broker
+    form.broker_id.choices = select_choices([("", "我自己" if current_user.role == "broker" else "暂不分配")] + [
+        (str(b.id), b.name) for b in queries.brokers() if b.id != current_user.id])  # 我自己 is the acting broker
     if match is None and enquiry is None:
-        published = db.session.scalars(db.select(Achievement).where(Achievement.status == "published")
-                                       .order_by(Achievement.id.desc()).limit(500)).all()
-        form.achievement_id.choices = [("", "请选择")] + [(str(a.id), f"#{a.id} {a.title}") for a in published]
-        form.buyer_org_id.choices = [("", "请选择")] + [(str(o.id), o.name) for o in queries.organizations("enterprise")]
+        published = queries.published_achievements()
+        form.achievement_id.choices = select_choices([("", "请选择")] + [(str(a.id), f"#{a.id} {a.title}")
+                                                                         for a in published])
+        form.buyer_org_id.choices = select_choices([("", "请选择")] + [(str(o.id), o.name)
+                                                                       for o in queries.organizations("enterprise")])
 
 
 def _show_existing(err, match, enquiry):
@@ -126,17 +119,14 @@ def new():
                 "broker_id": form.broker_id.data or None}
         if match is None and enquiry is None:
             data.update(achievement_id=form.achievement_id.data or None, buyer_org_id=form.buyer_org_id.data or None)
-            if not data["buyer_org_id"]:
-                form.buyer_org_id.errors = ["请选择需求方企业"]
         try:
-            if not form.buyer_org_id.errors:
-                deal = services.create_deal(current_user, data)
-                db.session.commit()
-                flash("交易已立项", "success")
-                return redirect(url_for("deals.detail", deal_id=deal.id))
+            deal = services.create_deal(current_user, data)
+            db.session.commit()
+            flash("交易已立项", "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
         except ValidationFailed as err:
             db.session.rollback()
-            errors = _attach_errors(form, err.errors) or ([] if err.errors else [err.message])
+            errors = service_errors(form, err)
         except services.DealExists as err:
             db.session.rollback()
             return _show_existing(err, match, enquiry)
@@ -160,7 +150,7 @@ def _render_deal(deal, stage_form=None, status=200, **forms):
                                                               "next_step_on": deal.next_step_on}))
     if is_admin(current_user):
         assign = forms.setdefault("assign_form", AssignForm(data={"broker_id": str(deal.broker_id or "")}))
-        assign.broker_id.choices = [("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()]
+        assign.broker_id.choices = select_choices([("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()])
     sides = public.sides_of(current_user, deal)
     if sides:
         forms.setdefault("optout_form", OptoutForm(data={"hidden": public.opted_out(current_user, deal)}))
@@ -194,7 +184,7 @@ def advance(deal_id):
     except ValidationFailed as err:
         db.session.rollback()
         flash(err.message, "danger")
-        for message in _attach_errors(form, err.errors):
+        for message in attach_errors(form, err.errors):
             flash(message, "danger")
         return _render_deal(deal, stage_form=form if target in STAGE_FORMS else None)
     else:
@@ -214,7 +204,7 @@ def _simple_action(deal_id, form_class, form_key, action, success):
             return redirect(url_for("deals.detail", deal_id=deal.id))
         except ValidationFailed as err:
             db.session.rollback()
-            for message in _attach_errors(form, err.errors):
+            for message in attach_errors(form, err.errors):
                 flash(message, "danger")
         except InvalidTransition as err:
             db.session.rollback()
@@ -252,7 +242,7 @@ def next_step(deal_id):
 def assign(deal_id):
     deal = get_visible(deal_id, current_user)
     form = AssignForm()
-    form.broker_id.choices = [("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()]
+    form.broker_id.choices = select_choices([("", "请选择")] + [(str(b.id), b.name) for b in queries.brokers()])
     if form.validate_on_submit():
         try:
             services.assign_broker(deal, current_user, form.broker_id.data)
@@ -261,7 +251,7 @@ def assign(deal_id):
             return redirect(url_for("deals.detail", deal_id=deal.id))
         except ValidationFailed as err:
             db.session.rollback()
-            _attach_errors(form, err.errors)
+            attach_errors(form, err.errors)
     return _render_deal(deal, assign_form=form)
 
 
@@ -286,7 +276,7 @@ def enquire(achievement_id):
             return redirect(f"/achievements/{achievement.id}")
         except DomainError as err:
             db.session.rollback()
-            if not _attach_errors(form, err.errors) and not err.errors:
+            if not attach_errors(form, err.errors) and not err.errors:
                 flash(err.message, "danger")
     return render_template("deals/enquire.html", form=form, achievement=achievement)
 

@@ -6,9 +6,9 @@ import secrets
 import click
 from flask import current_app
 
+from ..accounts import services as accounts
 from ..extensions import db
-from ..models import Organization, User
-from ..timeutil import utcnow
+from ..models import User
 from ..workflow import DomainError
 from .jobs import DuplicateImport, create_job, run_job
 
@@ -17,21 +17,13 @@ PLATFORM_ORG = "易智平台"
 
 
 def system_admin():
-    """The CLI acts as the first active admin; on an empty database it creates a system admin
-    (no usable password: it cannot log in) belonging to the verified platform organization."""
+    """The CLI acts as the first active admin; on an empty database it creates a system admin through the
+    account service (no usable password: it cannot log in), member of the verified platform organization."""
     admin = db.session.scalar(db.select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id))
     if admin is not None:
         return admin
-    org = db.session.scalar(db.select(Organization).where(Organization.name == PLATFORM_ORG))
-    if org is None:
-        org = Organization(name=PLATFORM_ORG, kind="service_provider", verified=True, verified_at=utcnow())
-        db.session.add(org)
-        db.session.flush()
-    admin = User(email=SYSTEM_ADMIN_EMAIL, name="系统导入", role="admin", organization_id=org.id)
-    admin.set_password(secrets.token_urlsafe(32))
-    db.session.add(admin)
-    db.session.flush()
-    return admin
+    return accounts.create_user(SYSTEM_ADMIN_EMAIL, "admin", secrets.token_urlsafe(32), name="系统导入",
+                                org_name=PLATFORM_ORG, org_kind="service_provider")
 
 
 def _admin_by_email(email):

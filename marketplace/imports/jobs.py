@@ -18,6 +18,7 @@ from ..extensions import db
 from ..matching import index
 from ..models import ImportJob, User
 from ..templating import fmt_datetime
+from ..text import TITLE_MAX
 from ..timeutil import utcnow
 from ..workflow import DomainError, PermissionDenied, ValidationFailed
 from .services import ImportFailed, importer_for, kind_from_arg
@@ -57,12 +58,16 @@ def create_job(admin, kind, filename, data, publish=False, org_name=None, allow_
     if admin is None or not admin.is_authenticated or admin.role != "admin":
         raise PermissionDenied("只有管理员可以批量导入")
     kind = kind_from_arg(kind)
+    org_name = (org_name or "").strip() or None
+    if org_name is not None and len(org_name) > TITLE_MAX:
+        message = f"单位名称不能超过 {TITLE_MAX} 个字符（当前 {len(org_name)} 个）"
+        raise ValidationFailed(message, {"org": message})
     checksum = checksum_of(data)
     earlier = earlier_import(checksum)
     if earlier is not None and not allow_duplicate:
         raise DuplicateImport(duplicate_message(earlier), {"confirm_duplicate": duplicate_message(earlier)})
     job = ImportJob(kind=kind, filename=(filename or "upload")[-255:], checksum=checksum, size=len(data),
-                    publish=bool(publish), org_name=(org_name or "").strip()[:200] or None,
+                    publish=bool(publish), org_name=org_name,
                     created_by_id=admin.id, status="queued", phase="queued", upload=data)
     db.session.add(job)
     db.session.flush()

@@ -3,14 +3,13 @@
 Every limit is checked before any costly step (sanitizing, splitting) and refused with a Chinese message
 keyed by field, never cut: DESIGN §6 "Limits"."""
 import re
-from datetime import date, datetime
 
 from ..models.listings import (ACHIEVEMENT_TYPES, FIELDS, MATURITIES, MATURITY_LABELS, MODES, OLD_MATURITIES,
                                PATENT_TYPES, TRL_STAGES)
-from ..parsing import parse_amount
+from ..parsing import parse_amount, parse_date
 from ..text import (DESCRIPTION_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX, html_to_text,
                     keywords_error, sanitize_html, split_keywords, split_modes, too_long)
-from ..timeutil import end_of_local_day_utc, local_today, utcnow
+from ..timeutil import end_of_local_day_utc, utcnow
 from ..validators import normalize_patent_no
 from ..workflow import ValidationFailed
 from .contact import clean_contact
@@ -172,11 +171,10 @@ def clean_demand(data):
     if values["is_challenge"]:
         if values["bounty"] is None and "bounty" not in errors:
             errors["bounty"] = "揭榜挂帅需填写悬赏金额"
-        deadline = _date(data.get("deadline"), errors)
+        deadline = parse_date(data.get("deadline"), "截止日期", "deadline", errors, required=False,
+                              not_after_today=False, years_ahead=DEADLINE_MAX_YEARS)
         if deadline is None and "deadline" not in errors:
             errors["deadline"] = "揭榜挂帅需填写截止日期"
-        elif deadline is not None and deadline.year > local_today().year + DEADLINE_MAX_YEARS:
-            errors["deadline"] = f"截止日期不能晚于 {local_today().year + DEADLINE_MAX_YEARS} 年底"
         elif deadline is not None:
             values["deadline"] = end_of_local_day_utc(deadline)
             if values["deadline"] <= utcnow():
@@ -191,20 +189,6 @@ def _truthy(value):
     if isinstance(value, bool):
         return value
     return str(value or "").strip().lower() in ("1", "true", "yes", "y", "on", "是")
-
-
-def _date(value, errors):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
-    except ValueError:
-        errors["deadline"] = "日期格式应为 YYYY-MM-DD"
-        return None
 
 
 CLEANERS = {"achievement": clean_achievement, "demand": clean_demand}

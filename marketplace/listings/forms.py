@@ -4,16 +4,16 @@ Choice and number fields are plain strings here so that bad input reaches the se
 which answers in Chinese for the form, the API and the importer alike.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.fields import SelectChoice
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import MultiCheckboxField, attach_errors, select_choices
+from ..forms import value_choices as _choices
 from ..models.listings import ACHIEVEMENT_TYPES, CONTACT_SHOW, FIELDS, MATURITIES, MATURITY_LABELS, MODES
 from ..parsing import MONEY_TEXT_MAX
-from .cleaning import normalize_maturity
 from ..text import DESCRIPTION_MAX, KEYWORD_MAX, KEYWORDS_INPUT_MAX, KEYWORDS_MAX, SUMMARY_MAX, TITLE_MAX
 from ..timeutil import to_local
+from .cleaning import normalize_maturity
 
 
 KEYWORDS_HELP = f"用顿号、逗号或空格分隔，最多 {KEYWORDS_MAX} 个，每个不超过 {KEYWORD_MAX} 个字"
@@ -22,16 +22,6 @@ KEYWORDS_HELP = f"用顿号、逗号或空格分隔，最多 {KEYWORDS_MAX} 个�
 def _max(label, limit):
     """The service's length limit (services.clean_*), checked by the form too, with the same words."""
     return Length(max=limit, message=f"{label}不能超过 {limit} 个字符（当前 %(length)d 个）")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _choices(values, blank=None):
-    choices = [SelectChoice(v) for v in values]
-    return ([SelectChoice("", blank)] + choices) if blank else choices
 
 
 class ListingForm(FlaskForm):
@@ -45,7 +35,7 @@ class ListingForm(FlaskForm):
     contact_role = StringField("职务", validators=[_max("联系人职务", 50)], description="如 技术转移中心主任")
     contact_phone = StringField("联系电话", validators=[_max("联系电话", 30)])
     contact_email = StringField("联系邮箱", validators=[_max("联系邮箱", 200)])
-    contact_show = SelectField("展示的联系方式", choices=[SelectChoice(k, v) for k, v in CONTACT_SHOW.items()],
+    contact_show = SelectField("展示的联系方式", choices=select_choices(CONTACT_SHOW.items()),
                                validate_choice=False,
                                description="联系人信息仅对登录用户展示；未填写联系人时展示发布者姓名和账号邮箱")
 
@@ -59,15 +49,8 @@ class ListingForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name not in self.CONTROL_FIELDS}
 
     def add_errors(self, errors):
-        """Put a service's field errors on the fields; return the ones no field holds."""
-        rest = {}
-        for key, message in errors.items():
-            field = self._fields.get(key)
-            if field is None or key in self.CONTROL_FIELDS:
-                rest[key] = message
-            else:
-                field.errors = list(field.errors) + [message]
-        return rest
+        """Put a service's field errors on the fields; return the messages no field holds."""
+        return attach_errors(self, errors, skip=self.CONTROL_FIELDS)
 
 
 class AchievementForm(ListingForm):
@@ -83,8 +66,8 @@ class AchievementForm(ListingForm):
     type = SelectField("成果类型", choices=_choices(ACHIEVEMENT_TYPES), validate_choice=False)
     patent_no = StringField("专利号 / 登记号", validators=[_max("专利号", 40)],
                             description="发明专利、实用新型、外观设计请填写申请号，如 201710601862.3")
-    maturity = SelectField("成熟度", validate_choice=False, choices=[SelectChoice("", "请选择")] + [
-        SelectChoice(code, MATURITY_LABELS[code]) for code in MATURITIES])
+    maturity = SelectField("成熟度", validate_choice=False, choices=select_choices(
+        [("", "请选择")] + [(code, MATURITY_LABELS[code]) for code in MATURITIES]))
     modes = MultiCheckboxField("交易方式", choices=_choices(MODES), validate_choice=False)
     price = StringField("参考价格（万元）", validators=[_max("参考价格", MONEY_TEXT_MAX)], description="留空表示面议")
     keywords = StringField("关键词", validators=[_max("关键词", KEYWORDS_INPUT_MAX)], description=KEYWORDS_HELP)

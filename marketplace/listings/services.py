@@ -1,7 +1,7 @@
 """Listings (achievements and demands): create, edit, the review lifecycle, visibility, browse.
 
-One state machine serves both kinds; challenge states beyond `published` live in
-challenges/services.py on the same helper.
+One state machine per kind, on the one transition table of its status column (models/listings.py);
+a challenge's moves beyond `published` are part of the demand table, used by challenges/services.py.
 """
 from sqlalchemy.orm import defer, selectinload
 
@@ -9,7 +9,7 @@ from ..accounts.membership import can_act_for_org, membership_of
 from ..extensions import db
 from ..limits import MAX_PAGE
 from ..models import Achievement, Demand, Organization
-from ..models.listings import HIDDEN_STATES
+from ..models.listings import DEMAND_TRANSITIONS, HIDDEN_STATES, LISTING_TRANSITIONS
 from ..notifications.services import notify
 from ..text import SUMMARY_MAX, too_long
 from ..timeutil import utcnow
@@ -19,14 +19,8 @@ from .cleaning import CLEANERS, clean_achievement, clean_demand  # noqa: F401  (
 
 KINDS = {"achievement": Achievement, "demand": Demand}
 
-REVIEW_TRANSITIONS = {
-    "submit": (("draft", "rejected"), "pending", "提交审核"),
-    "withdraw": (("pending",), "draft", "撤回"),
-    "approve": (("pending",), "published", "审核通过"),
-    "reject": (("pending",), "rejected", "驳回"),
-    "archive": (("published", "completed", "unclaimed", "cancelled", "failed"), "archived", "归档"),
-}
-MACHINES = {kind: StateMachine(kind, REVIEW_TRANSITIONS) for kind in KINDS}
+MACHINES = {"achievement": StateMachine("achievement", LISTING_TRANSITIONS),
+            "demand": StateMachine("demand", DEMAND_TRANSITIONS)}
 EDITABLE_STATES = ("draft", "rejected")
 
 

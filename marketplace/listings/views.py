@@ -160,7 +160,7 @@ def _save(form, kind, listing=None):
             services.submit_listing(listing, current_user)
     except (ValidationFailed, InvalidTransition) as err:
         db.session.rollback()
-        for message in form.add_errors(err.errors).values():
+        for message in form.add_errors(err.errors):
             flash(message, "error")
         flash(err.message, "error")
         return None

@@ -1,13 +1,10 @@
 """Forms of the matching pages (every POST carries CSRF)."""
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from ..forms import select_choices as _choices
 from ..models.listings import FIELDS
-
-
-def _choices(pairs):
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class SubscriptionForm(FlaskForm):

@@ -17,7 +17,6 @@ import threading
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F defaults (what Searcher uses unless told otherwise)
 _CACHE_LIMIT = 512
 _lengths = {}
 _masks = {}
@@ -34,8 +33,10 @@ def top_docs(searcher, clauses, filters=(), limit=10):
     for fieldname, text, boost in clauses:
         if searcher.doc_frequency(fieldname, text):
             if fieldname not in norms:
-                norms[fieldname] = _norm_table(searcher.avg_field_length(fieldname) or 1)
-            weighted.append((fieldname, text, searcher.idf(fieldname, text), boost, norms[fieldname]))
+                b, k1 = bm25_constants(searcher.weighting, fieldname)
+                norms[fieldname] = (_norm_table(searcher.avg_field_length(fieldname) or 1, b, k1), k1 + 1)
+            norm, k1p = norms[fieldname]
+            weighted.append((fieldname, text, searcher.idf(fieldname, text), boost, norm, k1p))
     if not weighted:
         return [], 0
     best, total = [], 0
@@ -50,10 +51,15 @@ def top_docs(searcher, clauses, filters=(), limit=10):
     return best[:limit], total
 
 
-def _norm_table(avg):
+def bm25_constants(weighting, fieldname):
+    """(B, K1) of the searcher's BM25F weighting object for this field (its per-field B where one is set)."""
+    return weighting._field_B.get(fieldname, weighting.B), weighting.K1
+
+
+def _norm_table(avg, b, k1):
     """K1 * ((1 - B) + B * length / avg) for each of the 256 quantised lengths."""
-    norm = [K1 * ((1 - B) + B * byte_to_length(b) / avg) for b in range(256)]
-    norm[0] = K1 * ((1 - B) + B / avg)  # no length recorded: Whoosh's default of 1
+    norm = [k1 * ((1 - b) + b * byte_to_length(n) / avg) for n in range(256)]
+    norm[0] = k1 * ((1 - b) + b / avg)  # no length recorded: Whoosh's default of 1
     return norm
 
 
@@ -63,8 +69,7 @@ def _score_segment(reader, weighted, filters):
         return {}
     scores = {}
     get = scores.get
-    k1p = K1 + 1
-    for fieldname, text, idf, boost, norm in weighted:  # the arithmetic of whoosh.scoring.bm25, in its order
+    for fieldname, text, idf, boost, norm, k1p in weighted:  # the arithmetic of whoosh.scoring.bm25, in its order
         lengths = _field_lengths(reader, fieldname)
         for ids, weights in _blocks(reader, fieldname, text):
             if mask is None:
@@ -214,7 +219,8 @@ def top_docs_many(searcher, clause_lists, filters=(), limit=10, cache=None):
             idf = known[key] = searcher.idf(*key) if searcher.doc_frequency(*key) else None
         if idf is not None:
             if key[0] not in norms:
-                norms[key[0]] = np.array(_norm_table(searcher.avg_field_length(key[0]) or 1))
+                b, k1 = bm25_constants(searcher.weighting, key[0])
+                norms[key[0]] = (np.array(_norm_table(searcher.avg_field_length(key[0]) or 1, b, k1)), k1 + 1)
             stats[key] = idf
     results = [([], 0) for _ in clause_lists]
     if not stats:
@@ -226,7 +232,6 @@ def top_docs_many(searcher, clause_lists, filters=(), limit=10, cache=None):
     _forget_other_segments({_segment_key(reader) for reader, _ in leaves})
     best = [[] for _ in clause_lists]
     totals = [0] * len(clause_lists)
-    k1p = K1 + 1
     for reader, offset in leaves:
         count = reader.doc_count_all()
         mask = np.frombuffer(_mask(reader, filters), dtype=np.uint8).astype(bool) if filters else None
@@ -238,7 +243,7 @@ def top_docs_many(searcher, clause_lists, filters=(), limit=10, cache=None):
             key = (segment, fieldname, text, filters)
             found = cache.get(key) if cache is not None else False
             if found is False:
-                found = _scored_postings(reader, fieldname, text, idf, norms[fieldname], mask, k1p)
+                found = _scored_postings(reader, fieldname, text, idf, *norms[fieldname], mask)
                 if cache is not None:
                     cache.put(key, found)
             if found is not None:
@@ -271,7 +276,7 @@ def top_docs_many(searcher, clause_lists, filters=(), limit=10, cache=None):
     return results
 
 
-def _scored_postings(reader, fieldname, text, idf, norm, mask, k1p):
+def _scored_postings(reader, fieldname, text, idf, norm, k1p, mask):
     """(docnums, BM25 part without boost) of one term in one segment, inside the filter mask; or None."""
     import numpy as np
 

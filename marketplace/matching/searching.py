@@ -8,7 +8,8 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..listings.cleaning import normalize_maturity
 from ..models.listings import ACHIEVEMENT_TYPES, FIELDS
-from ..text import html_to_text
+from ..text import SEARCH_QUERY_MAX, html_to_text
+from ..workflow import ValidationFailed
 from . import index, matcher
 from .documents import KIND_MODELS, INDEXED_STATES, parse_key
 from .highlight import highlight, snippet
@@ -80,7 +81,8 @@ def clean_filters(raw):
 
 
 def search(q, filters=None, page=1, per_page=12):
-    """Search published listings. Any text is accepted; an unusable query gives no hits.
+    """Search published listings. Any text up to SEARCH_QUERY_MAX characters is accepted (a longer one is
+    refused with ValidationFailed); an unusable query gives no hits.
 
     `filters`: kind (achievement|demand), field, type, maturity, is_challenge (bool or "1"/"0").
     Returns a SearchPage: `.items` (SearchHit: kind, id, score, listing, title_html,
@@ -91,6 +93,9 @@ def search(q, filters=None, page=1, per_page=12):
     page = min(max(int(page or 1), 1), MAX_PAGE)
     per_page = min(max(int(per_page or 12), 1), MAX_PER_PAGE)
     text = str(q or "")
+    if len(text) > SEARCH_QUERY_MAX:
+        message = f"搜索内容不能超过 {SEARCH_QUERY_MAX} 个字符（当前 {len(text)} 个）"
+        raise ValidationFailed(message, {"q": message})
     weighted = matcher.search_weighted(text)
     terms = [term for term, _ in weighted]
     if not terms and text.strip():
@@ -103,6 +108,11 @@ def search(q, filters=None, page=1, per_page=12):
     else:  # the newest published listings, from the database's list indexes (no scan of every document)
         hits, total = newest(filters, page, per_page)
     return SearchPage(_build_hits(hits, terms), total, page, per_page, terms)
+
+
+def empty_page():
+    """A page with no hits (what a refused query shows)."""
+    return SearchPage([], 0, 1, 1)
 
 
 def search_ids(kind, q, filters=None, page=1, per_page=20):

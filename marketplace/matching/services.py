@@ -17,15 +17,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from ..listings.services import get_visible
 from ..models import Achievement, Demand, Match
+from ..models.matching import MATCH_TRANSITIONS
 from ..notifications.services import notify
 from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine
 from . import calibration, feedback, index, matcher
 from .documents import KIND_MODELS, OTHER_KIND, parse_key, select_rows, to_document
-from .searching import search, search_ids  # noqa: F401  (public interface of this module)
+from .searching import empty_page, search, search_ids  # noqa: F401  (public interface of this module)
 from .subscriptions import notify_subscribers
 
-MATCH_MACHINE = StateMachine("match", {"dismiss": (("proposed",), "dismissed", "忽略推荐")})
+MATCH_MACHINE = StateMachine("match", MATCH_TRANSITIONS)
 SHOWN_STATES = ("proposed", "converted")
 
 

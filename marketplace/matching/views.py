@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, service_errors
 from ..limits import page_arg
 from ..listings import counts
 from ..listings.panels import panel_provider
@@ -24,11 +24,15 @@ PANEL_SIZE = 5
 
 @bp.route("/search")
 def search():
-    q = request.args.get("q", "")[:4000]
+    q = request.args.get("q", "")
     filters = {name: request.args.get(name, "") for name in ("kind", "field", "type", "maturity", "challenge")}
-    result = services.search(q, filters, page_arg(), current_app.config["PER_PAGE"])
+    try:
+        result, status = services.search(q, filters, page_arg(), current_app.config["PER_PAGE"]), 200
+    except ValidationFailed as err:  # refused, never cut: the box keeps the text so it can be shortened
+        flash(err.message, "danger")
+        result, status = services.empty_page(), 400
     return render_template("matching/search.html", q=q, filters=filters, result=result, fields=FIELDS,
-                           types=ACHIEVEMENT_TYPES, maturities=MATURITIES)
+                           types=ACHIEVEMENT_TYPES, maturities=MATURITIES), status
 
 
 def _matches_page(kind, listing_id):
@@ -91,8 +95,8 @@ def subscription_list():
             flash("订阅成功：有匹配的新信息发布时将通知您", "success")
             return redirect(url_for("matching.subscription_list"))
         except ValidationFailed as err:
-            for name, message in err.errors.items():
-                getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+            for message in service_errors(form, err):
+                flash(message, "danger")
     return render_template("matching/subscriptions.html", form=form, delete_form=EmptyForm(),
                            items=subscriptions.list_for(current_user))
 

@@ -1,6 +1,7 @@
 """揭榜挂帅: applications to a challenge (a Demand with is_challenge) and its milestones."""
 from ..extensions import db
 from ..timeutil import utcnow
+from .states import states_check
 
 APPLICATION_STATES = {
     "submitted": "已提交",
@@ -9,6 +10,14 @@ APPLICATION_STATES = {
     "declined": "未入选",
     "withdrawn": "已撤回",
 }
+# Application.status's one transition table (the owner's select also moves the challenge: listings.DEMAND_TRANSITIONS).
+APPLICATION_TRANSITIONS = {
+    "shortlist": (("submitted",), "shortlisted", "入围"),
+    "select": (("submitted", "shortlisted"), "selected", "选定挂帅"),
+    "decline": (("submitted", "shortlisted"), "declined", "未入选"),
+    "withdraw": (("submitted", "shortlisted"), "withdrawn", "撤回申请"),
+}
+OPEN_APPLICATION_STATES = ("submitted", "shortlisted")
 DECLINE_REASONS = {
     "route": "技术路线不符",
     "indicators": "指标不达",
@@ -17,6 +26,12 @@ DECLINE_REASONS = {
     "other": "其他",
 }
 MILESTONE_STATES = {"planned": "未开始", "submitted": "待验收", "accepted": "已验收", "rejected": "需整改"}
+# Milestone.status's one transition table.
+MILESTONE_TRANSITIONS = {
+    "report": (("planned", "rejected"), "submitted", "提交进展"),
+    "accept": (("submitted",), "accepted", "验收里程碑"),
+    "reject": (("submitted",), "rejected", "要求整改"),
+}
 
 
 class Application(db.Model):
@@ -38,7 +53,12 @@ class Application(db.Model):
     applicant = db.relationship("User")
     organization = db.relationship("Organization")
 
-    __table_args__ = (db.UniqueConstraint("demand_id", "applicant_id", name="uq_application_demand_applicant"),)
+    __table_args__ = (db.UniqueConstraint("demand_id", "applicant_id", name="uq_application_demand_applicant"),
+                      states_check(APPLICATION_STATES),
+                      # one winner per challenge, whichever request gets there first
+                      db.Index("uq_application_one_selected", "demand_id", unique=True,
+                               sqlite_where=db.text("status = 'selected'"),
+                               postgresql_where=db.text("status = 'selected'")))
 
     @property
     def status_label(self):
@@ -61,6 +81,8 @@ class Milestone(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     demand = db.relationship("Demand", back_populates="milestones")
+
+    __table_args__ = (states_check(MILESTONE_STATES),)
 
     @property
     def status_label(self):

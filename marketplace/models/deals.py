@@ -1,6 +1,7 @@
 """Broker deals: enquiries (leads), deals and their notes."""
 from ..extensions import db
 from ..timeutil import utcnow
+from .states import states_check
 
 DEAL_STAGES = {
     "negotiating": "洽谈中",
@@ -10,9 +11,24 @@ DEAL_STAGES = {
     "commercialized": "已转化",
     "terminated": "已终止",
 }
+# The main line, in order; a deal is open (running) in every stage of it before the last.
+STAGE_ORDER = ("negotiating", "contract_signed", "registered", "delivering", "commercialized")
+OPEN_STAGES = STAGE_ORDER[:-1]
+# Deal.stage's one transition table; "open" has no source: it is the deal's creation (StateMachine.begin).
+DEAL_TRANSITIONS = {
+    "open": ((), "negotiating", "立项"),
+    "sign": (("negotiating",), "contract_signed", "签订合同"),
+    "register": (("contract_signed",), "registered", "技术合同认定登记"),
+    "deliver": (("registered",), "delivering", "开始交付"),
+    "complete": (("delivering",), "commercialized", "完成转化"),
+    "terminate": (OPEN_STAGES, "terminated", "终止交易"),
+}
 CONTRACT_TYPES = ("技术开发", "技术转让", "技术许可", "技术咨询", "技术服务")
 ENQUIRY_MODES = ("转让", "许可", "作价入股", "合作开发", "技术服务", "其他")
 ENQUIRY_STATES = {"open": "待跟进", "converted": "已立项", "closed": "已关闭"}
+# Enquiry.status's one transition table: leads leave the queue by a deal or a broker's close.
+ENQUIRY_TRANSITIONS = {"convert": (("open",), "converted", "转为交易"),
+                       "close": (("open",), "closed", "关闭意向")}
 
 
 class Enquiry(db.Model):
@@ -30,6 +46,8 @@ class Enquiry(db.Model):
     achievement = db.relationship("Achievement")
     user = db.relationship("User")
     organization = db.relationship("Organization")
+
+    __table_args__ = (states_check(ENQUIRY_STATES),)
 
     @property
     def status_label(self):
@@ -72,6 +90,8 @@ class Deal(db.Model):
     supplier_org = db.relationship("Organization", foreign_keys=[supplier_org_id])
     buyer_org = db.relationship("Organization", foreign_keys=[buyer_org_id])
     notes = db.relationship("DealNote", back_populates="deal", order_by="DealNote.id")
+
+    __table_args__ = (states_check(DEAL_STAGES, "stage"),)
 
     @property
     def stage_label(self):

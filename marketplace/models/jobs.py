@@ -1,6 +1,7 @@
 """Background import jobs: the upload waits here until the task queue has imported it."""
 from ..extensions import db
 from ..timeutil import utcnow
+from .states import states_check
 
 JOB_KINDS = {"achievement": "科技成果", "demand": "技术需求", "figures": "企业经营数据"}
 JOB_STATES = {"queued": "排队中", "running": "进行中", "succeeded": "已完成", "failed": "失败"}
@@ -30,6 +31,8 @@ class ImportJob(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     created_by = db.relationship("User")
+
+    __table_args__ = (states_check(JOB_STATES),)
 
     @property
     def finished(self):

@@ -3,6 +3,7 @@ from sqlalchemy.orm import declared_attr
 
 from ..extensions import db
 from ..timeutil import utcnow
+from .states import states_check
 
 FIELDS = ("生物医药", "智能装备", "电子信息", "新能源", "新材料", "大数据与人工智能", "节能环保", "现代农业", "其他")
 ACHIEVEMENT_TYPES = ("发明专利", "实用新型", "外观设计", "软件著作权", "植物新品种", "技术秘密", "其他")
@@ -43,6 +44,29 @@ CHALLENGE_STATES = {
     "cancelled": "已取消",
     "failed": "验收未通过",
 }
+# The one transition table of each status column (workflow.StateMachine: action: (from states, to state, label)).
+# Achievement.status: the review lifecycle.
+LISTING_TRANSITIONS = {
+    "submit": (("draft", "rejected"), "pending", "提交审核"),
+    "withdraw": (("pending",), "draft", "撤回"),
+    "approve": (("pending",), "published", "审核通过"),
+    "reject": (("pending",), "rejected", "驳回"),
+    "archive": (("published",), "archived", "归档"),
+}
+# Demand.status: the same review lifecycle, then a challenge's (is_challenge) moves after `published`.
+DEMAND_TRANSITIONS = {
+    **LISTING_TRANSITIONS,
+    "archive": (("published", "completed", "unclaimed", "cancelled", "failed"), "archived", "归档"),
+    "expire": (("published",), "reviewing", "到期截止征集"),
+    "close": (("published",), "reviewing", "提前截止征集"),
+    "select": (("reviewing",), "awarded", "选定揭榜方"),
+    "start": (("awarded",), "in_progress", "启动攻关"),
+    "accept": (("in_progress",), "completed", "验收通过"),
+    "fail": (("in_progress",), "failed", "验收不通过"),
+    "unclaimed": (("reviewing",), "unclaimed", "流榜"),
+    "cancel": (("published", "reviewing"), "cancelled", "取消榜单"),
+}
+CHALLENGE_ACTIONS = tuple(action for action in DEMAND_TRANSITIONS if action not in LISTING_TRANSITIONS)
 # States in which a listing is visible to the public.
 PUBLIC_STATES = ("published", "reviewing", "awarded", "in_progress", "completed", "unclaimed", "failed")
 # Every other state (the complement of PUBLIC_STATES): a NOT IN over these lets an index serve the order.
@@ -94,6 +118,11 @@ class ListingMixin:
         return self.status in PUBLIC_STATES
 
     @property
+    def effective_status(self):
+        """The state readers see (Demand: a challenge past its deadline is already under review)."""
+        return self.status
+
+    @property
     def index_key(self):
         return f"{self.kind}:{self.id}"
 
@@ -103,7 +132,8 @@ class Achievement(ListingMixin, db.Model):
     kind_label = "科技成果"
     # The public list (status = 'published', newest first), optionally by field: served in index order.
     __table_args__ = (db.Index("ix_achievement_status_published", "status", "published_at", "id"),
-                      db.Index("ix_achievement_status_field_published", "status", "field", "published_at", "id"))
+                      db.Index("ix_achievement_status_field_published", "status", "field", "published_at", "id"),
+                      states_check(LISTING_STATES))
 
     summary = db.Column(db.Text, nullable=False)
     description = db.Column(db.Text, default="")  # sanitized HTML
@@ -132,7 +162,8 @@ class Demand(ListingMixin, db.Model):
     __table_args__ = (db.Index("ix_demand_published", "published_at", "id", "status"),
                       db.Index("ix_demand_status_published", "status", "published_at", "id"),
                       db.Index("ix_demand_field_published", "field", "published_at", "id"),
-                      db.Index("ix_demand_challenge_published", "is_challenge", "published_at", "id"))
+                      db.Index("ix_demand_challenge_published", "is_challenge", "published_at", "id"),
+                      states_check({**LISTING_STATES, **CHALLENGE_STATES}))
 
     description = db.Column(db.Text, nullable=False)  # sanitized HTML
     indicators = db.Column(db.Text, default="")
@@ -151,10 +182,20 @@ class Demand(ListingMixin, db.Model):
         return self.description
 
     @property
+    def effective_status(self):
+        """A published challenge whose deadline has passed is under review as of that instant, whether or not
+        the hourly task (tasks.expire_challenges) has recorded the move yet: reads never write it."""
+        if (self.is_challenge and self.status == "published" and self.deadline is not None
+                and utcnow() >= self.deadline):
+            return "reviewing"
+        return self.status
+
+    @property
     def status_label(self):
-        if self.is_challenge and self.status in CHALLENGE_STATES:
-            return CHALLENGE_STATES[self.status]
-        return LISTING_STATES.get(self.status, self.status)
+        status = self.effective_status
+        if self.is_challenge and status in CHALLENGE_STATES:
+            return CHALLENGE_STATES[status]
+        return LISTING_STATES.get(status, status)
 
 
 def _listing_status_label(self):

@@ -1,8 +1,14 @@
 """Stored match proposals, the index outbox and keyword subscriptions."""
 from ..extensions import db
 from ..timeutil import utcnow
+from .states import states_check
 
 MATCH_STATES = {"proposed": "推荐中", "dismissed": "已忽略", "converted": "已立项"}
+# Match.status's one transition table: the owner dismisses a proposal (matching), a broker opens a deal from it (deals).
+MATCH_TRANSITIONS = {
+    "dismiss": (("proposed",), "dismissed", "忽略推荐"),
+    "convert": (("proposed",), "converted", "转为交易"),
+}
 
 
 class Match(db.Model):
@@ -26,7 +32,8 @@ class Match(db.Model):
 
     __table_args__ = (db.UniqueConstraint("demand_id", "achievement_id", name="uq_match_pair"),
                       # the workbench: proposed, score above a threshold, strongest first
-                      db.Index("ix_match_status_score", "status", "score", "created_at", "id"))
+                      db.Index("ix_match_status_score", "status", "score", "created_at", "id"),
+                      states_check(MATCH_STATES))
 
     @property
     def term_list(self):
