@@ -451,6 +451,7 @@ PAGE_CASES = [
     ("POST", "/services/<int:service_id>/<any(submit, approve, reject):action>", "/services/{service}/submit",
      only((), A)),
     ("POST", "/voucher-orders/<int:order_id>/claims", "/voucher-orders/{order}/claims", E(LOGIN, N, F, N, F, N, N)),
+    ("GET", "/voucher-orders/<int:order_id>", "/voucher-orders/{order}", E(LOGIN, N, OK, N, OK, N, N)),
     ("POST", "/voucher-claims/<int:claim_id>/resubmit", "/voucher-claims/{claim}/resubmit", E(LOGIN, N, F, N, F, N, N)),
 ]
 

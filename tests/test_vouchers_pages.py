@@ -132,3 +132,32 @@ def test_returned_claim_is_corrected_and_resubmitted(client, login, make):
     again = db.session.get(VoucherClaim, c.id)
     assert (again.status, f"{again.payable:.2f}") == ("submitted", "8.00")
     assert client.application.test_cli_runner().invoke(args=["vouchers", "check"]).exit_code == 0
+
+
+def test_order_page_holds_the_contract_report_and_payment_files_of_both_sides(client, login, make):
+    from marketplace.models import Attachment
+
+    from .attachment_support import PDF, PNG, upload
+
+    w = world(make)
+    order = confirmed_order(w)
+    login(w.enterprise)
+    page = client.get(f"/voucher-orders/{order.id}").get_data(as_text=True)
+    assert "订单材料" in page and order.service.title in page
+    upload(client, "voucher_order", order.id, PDF, "技术服务合同.pdf", kind="contract")
+    upload(client, "voucher_order", order.id, PNG, "付款凭证.png", kind="payment")
+    login(w.provider_user)
+    upload(client, "voucher_order", order.id, PDF, "检测报告.pdf", kind="report")
+    rows = db.session.scalars(db.select(Attachment).where(Attachment.target_type == "voucher_order")
+                              .order_by(Attachment.id)).all()
+    assert [r.kind for r in rows] == ["contract", "payment", "report"]
+    page = client.get(f"/voucher-orders/{order.id}").get_data(as_text=True)
+    assert "技术服务合同.pdf" in page and "检测报告.pdf" in page
+    assert client.get(f"/attachments/{rows[0].id}").status_code == 200
+    stranger = make.user("enterprise")
+    login(stranger)
+    assert client.get(f"/voucher-orders/{order.id}").status_code == 404
+    assert client.get(f"/attachments/{rows[0].id}").status_code == 404
+    assert upload(client, "voucher_order", order.id, PDF, "x.pdf", follow=False).status_code == 404
+    login(w.admin)
+    assert client.get(f"/attachments/{rows[2].id}").status_code == 200

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from ..accounts.dashboard import Section, dashboard_section
+from ..attachments import pages as attachment_pages
 from ..extensions import db
 from ..forms import EmptyForm
 from ..limits import page_arg
@@ -13,7 +14,7 @@ from ..models.vouchers import (CLAIM_STATES, ORDER_STATES, PROVIDER_STATES, SERV
 from ..security import role_required
 from ..timeutil import local_today
 from ..workflow import ValidationFailed, history
-from . import catalogue, figures, orders, providers, schemes, settlement, todo
+from . import attachments, catalogue, figures, orders, providers, schemes, settlement, todo  # noqa: F401
 from .common import CLAIM_MACHINE, ORDER_MACHINE, VOUCHER_MACHINE
 
 bp = Blueprint("vouchers", __name__)
@@ -92,6 +93,20 @@ def voucher_detail(voucher_id):
                            offered=offered, today=local_today(),
                            is_holder=schemes.is_holder(current_user, voucher),
                            is_admin=current_user.role == "admin")
+
+
+@bp.route("/voucher-orders/<int:order_id>")
+@login_required
+def order_detail(order_id):
+    """One order: the service, both sides, its claims and history, and its files (contract, report, …)."""
+    order = orders.get_order(order_id, current_user)
+    claim_rows = db.session.scalars(db.select(orders.VoucherClaim).where(orders.VoucherClaim.order_id == order.id)
+                                    .order_by(orders.VoucherClaim.id)).all()
+    events = sorted(history("voucher_order", order.id) + [e for c in claim_rows for e in history("voucher_claim", c.id)],
+                    key=lambda e: (e.created_at, e.id))
+    return render_template("vouchers/order.html", order=order, claims=claim_rows, events=events, labels=LABELS,
+                           describe=describe,
+                           attachments=attachment_pages.context(current_user, "voucher_order", order))
 
 
 # ---------------------------------------------------------------- admin: figures and settlement
