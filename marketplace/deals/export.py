@@ -1,10 +1,5 @@
 """The deal figures as CSV (UTF-8 with BOM, so Excel reads the Chinese) and as XLSX."""
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from ..exporting import tables_csv, tables_xlsx
 from .figures import percent
 
 
@@ -26,41 +21,11 @@ def tables(figures):
     ]
 
 
-def _cell_text(value):
-    return "" if value is None else str(value)
-
-
 def to_csv(figures):
     """Bytes of a CSV with one section per table, separated by a blank line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for i, (title, header, rows) in enumerate(tables(figures)):
-        if i:
-            writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell_text(v) for v in row])
-    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
+    return tables_csv(tables(figures))
 
 
 def to_xlsx(figures):
     """Bytes of a workbook with one sheet per table; amounts as numbers with two decimals."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, header, rows in tables(figures):
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if header[cell.column - 1].endswith("(万元)"):
-                    cell.number_format = "#,##0.00"
-        for letter, width in zip("ABCDE", (22, 14, 18, 12, 16)):
-            sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables_xlsx(tables(figures), widths=(22, 14, 18, 12, 16))

@@ -1,13 +1,10 @@
 """Per-scheme figures: budget / issued / redeemed / settled / returned, by service category and by
 institution, summed in SQL; CSV (UTF-8 with BOM) and XLSX exports from the same tables."""
-import csv
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func
 
+from ..exporting import tables_csv, tables_xlsx
 from ..extensions import db
 from ..models import Organization, ServiceProduct, ServiceProvider, Voucher, VoucherClaim, VoucherOrder
 from ..models.vouchers import SERVICE_CATEGORIES
@@ -72,31 +69,8 @@ def tables(scheme, data):
 
 
 def to_csv(scheme, data):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for i, (title, header, rows) in enumerate(tables(scheme, data)):
-        if i:
-            writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows([["" if v is None else str(v) for v in row] for row in rows])
-    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
+    return tables_csv(tables(scheme, data))
 
 
 def to_xlsx(scheme, data):
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, header, rows in tables(scheme, data):
-        sheet = workbook.create_sheet(title)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if header[cell.column - 1].endswith("(万元)"):
-                    cell.number_format = "#,##0.00"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables_xlsx(tables(scheme, data))
