@@ -209,7 +209,7 @@ def _revise(kind, listing):
             revisions.propose_revision(listing, current_user, form.listing_data())
         except ValidationFailed as err:
             db.session.rollback()
-            for message in form.add_errors(err.errors).values():
+            for message in form.add_errors(err.errors):
                 flash(message, "error")
             flash(err.message, "error")
         else:
