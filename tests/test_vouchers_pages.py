@@ -47,6 +47,8 @@ def test_voucher_history_figures_and_todo(client, login, make):
     db.session.commit()
     page = client.get(f"/vouchers/schemes/{w.scheme.id}/figures").get_data(as_text=True)
     assert "检验检测" in page and w.provider.organization.name in page
+    charts = page[page.index('id="voucher-charts"'):page.index('id="voucher-charts"') + 3000]
+    assert "按服务类别的兑付金额（万元）" in charts and ">检验检测</text>" in charts and ">10.00</text>" in charts
     sheet = load_workbook(io.BytesIO(client.get(f"/vouchers/schemes/{w.scheme.id}/figures.xlsx").data))
     assert sheet["总体"]["D2"].value is not None
     csv_text = client.get(f"/vouchers/schemes/{w.scheme.id}/figures.csv").data.decode("utf-8-sig")

@@ -74,3 +74,12 @@ def to_csv(scheme, data):
 
 def to_xlsx(scheme, data):
     return tables_xlsx(tables(scheme, data))
+
+
+def charts(data):
+    """Bar charts of the amounts redeemed, by service category and by institution (the deal figures' chart)."""
+    from ..deals.charts import bar_chart
+
+    amount = lambda value: f"{Decimal(value or 0):,.2f}"  # noqa: E731
+    return {"by_category": bar_chart(data["by_category"], "name", "redeemed", amount),
+            "by_institution": bar_chart(data["by_institution"], "name", "redeemed", amount)}

@@ -115,7 +115,8 @@ def order_detail(order_id):
 @role_required("admin")
 def scheme_figures(scheme_id):
     scheme = schemes.get_scheme(scheme_id)
-    return render_template("vouchers/figures.html", scheme=scheme, figures=figures.figures(scheme),
+    data = figures.figures(scheme)
+    return render_template("vouchers/figures.html", scheme=scheme, figures=data, charts=figures.charts(data),
                            all_schemes=schemes.schemes(), batches=settlement.batches(scheme), form=EmptyForm())
 
 
