@@ -2,6 +2,7 @@
 service, the institution accepts and delivers, the enterprise confirms, the institution files a claim whose
 payable is computed, and the admin approves it."""
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -9,7 +10,20 @@ from marketplace.timeutil import local_today
 
 from ..factories import PASSWORD
 from ..voucher_support import admitted_provider, published_service, scheme
+from ..attachment_support import PDF
 from .browser_support import log_out
+
+SHOTS = Path(__file__).parent / "screenshots"
+
+
+def shoot(page, name):
+    """Screenshots at desktop and phone width under tests/e2e/screenshots/, and no sideways scrolling on a phone."""
+    SHOTS.mkdir(exist_ok=True)
+    for label, (width, height) in {"desktop": (1366, 900), "phone": (390, 844)}.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1"), f"{name} overflows"
+    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def _login(page, user, next_url):
@@ -25,7 +39,7 @@ def test_voucher_from_application_to_approved_claim(page, live_server, app, make
     enterprise = make.user("enterprise", name="恒拓新材料")
     staff, provider = admitted_provider(make, admin)
     published_service(staff, admin, title="新材料理化性能检测")
-    scheme(admin, title="演示年度创新券")
+    the_scheme = scheme(admin, title="演示年度创新券")
 
     # The enterprise applies through the form.
     _login(page, enterprise, "/vouchers/apply")
@@ -51,6 +65,19 @@ def test_voucher_from_application_to_approved_claim(page, live_server, app, make
     page.fill("#contract_date", local_today().isoformat())
     page.get_by_role("button", name="提交订单").click()
     expect(page.locator(".alert-success")).to_contain_text("订单已提交")
+    log_out(page)
+
+    # The enterprise opens the order's page and attaches the signed contract.
+    _login(page, enterprise, voucher_url)
+    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    panel = page.locator("#attachments")
+    expect(panel).to_contain_text("暂无附件")
+    page.select_option("#kind", "contract")
+    page.set_input_files("#file", {"name": "技术服务合同.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    panel.get_by_role("button", name="上传").click()
+    expect(page.locator(".alert-success")).to_contain_text("已上传附件：技术服务合同.pdf")
+    expect(panel).to_contain_text("技术服务合同")
+    shoot(page, "voucher-order")
     log_out(page)
 
     # The institution accepts and delivers.
@@ -83,3 +110,6 @@ def test_voucher_from_application_to_approved_claim(page, live_server, app, make
     expect(page.locator(".alert-success")).to_contain_text("兑付审核通过")
     expect(page.locator("#voucher-claims")).to_contain_text("已通过")
     expect(page.locator("#voucher-remaining")).to_contain_text("10.00")
+    page.goto(f"/vouchers/schemes/{the_scheme.id}/figures")
+    expect(page.locator("#chart-voucher-by-category")).to_contain_text("检验检测")
+    shoot(page, "voucher-figures")
