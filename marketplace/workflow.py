@@ -117,7 +117,14 @@ def history(subject_type, subject_id):
 
 
 def get_or_404(model, object_id, message, visible=None):
-    """The row, or NotFound(message) when it is missing or `visible(row)` is false (so nothing is disclosed)."""
+    """The row, or NotFound(message) when it is missing or `visible(row)` is false (so nothing is disclosed).
+    An id the id columns cannot hold (a 20-digit query-string value) is missing too, never a database error."""
+    from .limits import db_int
+
+    try:
+        object_id = db_int(object_id)
+    except (TypeError, ValueError):
+        raise NotFound(message) from None
     row = db.session.get(model, object_id)
     if row is None or (visible is not None and not visible(row)):
         raise NotFound(message)

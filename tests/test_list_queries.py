@@ -55,7 +55,13 @@ def _plan(statement, params):
 ])
 def test_an_index_serves_the_list_order(app, kind, filters, index):
     plan = _plan(*_list_statement(kind, filters))
-    assert index in plan, plan
+    if ON_POSTGRES:
+        # On empty tables PostgreSQL's costs for the composite list indexes are nearly equal, and it may take the
+        # shorter one with a filter: what must hold is that one of them serves the order (no Sort node).
+        # bench/web.py measures the filtered list at 100,000 rows on PostgreSQL.
+        assert f"using ix_{kind}_" in plan, plan
+    else:
+        assert index in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
 
