@@ -1,32 +1,11 @@
 """创新券 through the JSON API: a scheme carried from budget to a settled claim, and the refusals."""
 from datetime import timedelta
 
-import pytest
-
-from marketplace.api.auth import issue_token
-from marketplace.extensions import db as _db
 from marketplace.timeutil import local_today
 
-from .factories import PASSWORD
-from .voucher_support import world
+from .voucher_support import auth, w  # noqa: F401  (fixtures)
 
 
-@pytest.fixture
-def w(make):
-    return world(make)
-
-
-@pytest.fixture
-def auth(app):
-    tokens = {}
-
-    def headers(user):
-        if user.id not in tokens:
-            tokens[user.id] = issue_token(user.email, PASSWORD)
-            _db.session.commit()
-        return {"Authorization": f"Bearer {tokens[user.id]}"}
-
-    return headers
 
 
 def test_budget_to_settled_claim(app, client, auth, make):

@@ -5,32 +5,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.api.auth import issue_token
 from marketplace.extensions import db as _db
 from marketplace.models import Voucher, VoucherClaim, VoucherScheme
 from marketplace.timeutil import local_today
 from marketplace.vouchers import providers
 
-from .factories import PASSWORD
-from .voucher_support import claim, confirmed_order, issued_voucher, published_service, world
+from .voucher_support import (auth, claim, confirmed_order, issued_voucher, published_service,  # noqa: F401
+                              w)
 
 
-@pytest.fixture
-def w(make):
-    return world(make)
-
-
-@pytest.fixture
-def auth(app):
-    tokens = {}
-
-    def headers(user):
-        if user.id not in tokens:
-            tokens[user.id] = issue_token(user.email, PASSWORD)
-            _db.session.commit()
-        return {"Authorization": f"Bearer {tokens[user.id]}"}
-
-    return headers
 
 
 def _order(client, auth, w, voucher=None, service=None, contract_date=None, enterprise=None):

@@ -3,11 +3,15 @@ voucher, an admitted provider with a published service, a scheme covering 检验
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from flask import current_app
 
+from marketplace.api.auth import issue_token
 from marketplace.extensions import db
 from marketplace.timeutil import local_today
 from marketplace.vouchers import catalogue, orders, providers, schemes
+
+from .factories import PASSWORD
 
 
 @dataclass
@@ -91,3 +95,23 @@ def claim(w, order, invoice_no="INV-0001", amount=None):
                                                    "invoice_amount": amount or f"{order.contract_amount:.2f}"})
     db.session.commit()
     return c
+
+
+# ---------------------------------------------------------------- fixtures (imported by the voucher test modules)
+
+@pytest.fixture
+def w(make):
+    return world(make)
+
+
+@pytest.fixture
+def auth(app):
+    tokens = {}
+
+    def headers(user):
+        if user.id not in tokens:
+            tokens[user.id] = issue_token(user.email, PASSWORD)
+            db.session.commit()
+        return {"Authorization": f"Bearer {tokens[user.id]}"}
+
+    return headers
