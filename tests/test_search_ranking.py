@@ -132,3 +132,37 @@ def test_each_private_read_takes_its_fast_path_on_long_postings(tmp_path):
                 top, total = ranking.top_docs(searcher, clauses, filters, limit)
                 assert ([(round(score, 9), doc) for score, doc in top], total) == _whoosh(searcher, clauses, filters,
                                                                                           limit)
+
+
+def test_kept_postings_follow_index_changes(tmp_path):
+    """Decoded postings are kept per process (PostingStore); a change to the index (a deletion in a kept
+    segment, a new segment) still gives Whoosh's own results on the next search."""
+    ix = _build(tmp_path)
+    clauses = [("body", "石墨烯", 1.0), ("body", "导热", 1.0)]
+    with ix.searcher() as searcher:
+        assert ranking.top_docs(searcher, clauses, (), 10) == ranking.top_docs(searcher, clauses, (), 10)
+    writer = ix.writer()
+    writer.delete_by_term("key", "demand:0")
+    writer.add_document(**_doc(20, "石墨烯 导热 新品", "achievement"))
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        top, total = ranking.top_docs(searcher, clauses, (), 10)
+        assert ([(round(score, 9), doc) for score, doc in top], total) == _whoosh(searcher, clauses, (), 10)
+        keys = {searcher.stored_fields(doc)["key"] for _, doc in top}
+        assert "achievement:20" in keys and "demand:0" not in keys
+
+
+def test_the_posting_store_decodes_once_and_keeps_to_its_budget(tmp_path):
+    ix = _long_postings_index(tmp_path)
+    with ix.searcher() as searcher:
+        [(reader, _)] = list(searcher.reader().leaf_readers())
+        store = ranking.PostingStore()
+        first = store.get(reader, "body", "石墨烯")
+        assert store.get(reader, "body", "石墨烯") is first  # decoded once, then served from the store
+        assert list(first[0]) == list(range(700)) and store.get(reader, "body", "不存在的词") is None
+        sizes = {term: sum(a.nbytes for a in store.get(reader, "body", term)) for term in ("石墨烯", "导热", "填充")}
+        small = ranking.PostingStore(budget=sizes["石墨烯"] + sizes["导热"] + sizes["填充"] - 1)
+        for term in ("石墨烯", "导热", "填充"):
+            small.get(reader, "body", term)
+        assert [key[2] for key in small.entries] == ["导热", "填充"]  # the least recently used went first
+        assert small.used == sizes["导热"] + sizes["填充"]

@@ -3,7 +3,8 @@
 A list page is one index-ordered read of 12 rows, but its total is a COUNT over every matching row (60,000
 achievements at 100,000 listings) on every request. The total only labels the pager, so each process keeps it
 for a few seconds per (query, filters): a new listing shows up in the total at most that late, the rows
-themselves at once. The workbench's conversion figures (counts over every proposal) are kept the same way.
+themselves at once. The workbench's total and conversion figures (counts over every proposal) and /healthz's count of
+indexable listings (compared with the index's) are kept the same way.
 0 turns the cache off (the tests' setting).
 """
 import threading

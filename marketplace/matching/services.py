@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
+from ..listings import counts
 from ..listings.services import get_visible
 from ..models import Achievement, Demand, Match
 from ..models.matching import MATCH_TRANSITIONS
@@ -259,4 +260,7 @@ def workbench(page, per_page=20, min_strength=None):
                       contains_eager(Match.achievement).load_only(Achievement.id, Achievement.title,
                                                                   Achievement.status))
              .order_by(Match.score.desc(), Match.created_at.desc(), Match.id.desc()))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    # the total only labels the pager: a COUNT over every strong proposal, kept per process for a few seconds
+    pagination.total = counts.cached(("workbench", threshold), lambda: counts.count_of(query))
+    return pagination
