@@ -183,10 +183,12 @@ def browse(kind, filters, page, per_page, cards=False):
     The organizations are loaded in one query; `cards=True` (the HTML list) loads only what a card shows.
     """
     model = model_for(kind)
+    # The page's ids first, then its rows (a "deferred join"): the ids of a deep page are read from the list
+    # index alone, where an OFFSET over whole rows would read every row it skips (PostgreSQL's heap).
     if kind == "demand":  # the same rows as status IN PUBLIC_STATES, but an index can serve the order
-        query = db.select(model).where(model.status.not_in(HIDDEN_STATES))
+        query = db.select(model.id).where(model.status.not_in(HIDDEN_STATES))
     else:
-        query = db.select(model).where(model.status == "published")
+        query = db.select(model.id).where(model.status == "published")
     if filters.get("q"):
         # Plain substring match until the search index takes over.
         columns = [model.title, model.description, model.keywords]
@@ -218,14 +220,16 @@ def browse(kind, filters, page, per_page, cards=False):
         # Public listings always have published_at (approval sets it), so no NULLS LAST: the composite
         # index (status[, field], published_at, id) then serves the order without sorting every row.
         query = query.order_by(model.published_at.desc(), model.id.desc())
-    # Every row shows its organization (cards and the API's JSON): one query for the page, not one per row.
-    query = query.options(selectinload(model.organization))
-    if cards:
-        query = query.options(*(defer(getattr(model, name)) for name in CARD_DEFERRED[kind]))
     # Absurd page numbers would overflow the database's integer OFFSET.
     page = max(1, min(page, MAX_PAGE))
     pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
     pagination.total = counts.cached(("browse", kind, counts.filters_key(filters)), lambda: counts.count_of(query))
+    # Every row shows its organization (cards and the API's JSON): one query for the page, not one per row.
+    rows = db.select(model).where(model.id.in_(pagination.items)).options(selectinload(model.organization))
+    if cards:
+        rows = rows.options(*(defer(getattr(model, name)) for name in CARD_DEFERRED[kind]))
+    loaded = {row.id: row for row in db.session.scalars(rows)} if pagination.items else {}
+    pagination.items = [loaded[listing_id] for listing_id in pagination.items if listing_id in loaded]
     return pagination
 
 
