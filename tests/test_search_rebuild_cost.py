@@ -44,6 +44,13 @@ def _write(directory, codec, docs):
     return ix
 
 
+def _segment_file(ix, ext):
+    """The bytes of one file of the index's only segment (inside its compound file)."""
+    [segment] = ix._segments()
+    storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
+    return bytes(storage.open_file(segment.make_filename(ext)).read())
+
+
 def _dump(ix):
     """Every posting with its weight and the stored field length, per field, and every field length."""
     with ix.searcher() as searcher:
@@ -113,6 +120,30 @@ def test_the_term_pool_writer_writes_what_whooshs_writer_writes(tmp_path, procs)
             return sorted((field, text, keys[n], weight) for field, text, n, weight in postings)
         assert len(ix._segments()) == 2
         assert by_key(ix) == by_key(reference)
+
+
+def test_term_lists_are_written_as_whoosh_writes_them_posting_by_posting(tmp_path, monkeypatch):
+    """codec._FieldWriter writes the TermPool's lists a block at a time; the files are those of Whoosh's own
+    per-posting add_postings over the same postings, byte for byte (blocks, their statistics, values, inline
+    lists, the term table)."""
+    from marketplace.matching import pool
+
+    def build(name):
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), make_schema())
+        writer = pool.writer(ix, 1, codec=IndexCodec())
+        for doc in _docs(300):
+            writer.add_document(**doc)
+        writer.commit()
+        return ix
+
+    by_term = build("by_term")
+    sorted_postings = pool.TermPool.iter_postings
+    monkeypatch.setattr(pool.TermPool, "iter_postings", lambda self: iter(sorted_postings(self)))  # no by_term
+    per_posting = build("per_posting")
+    assert _dump(by_term) == _dump(per_posting)
+    for ext in (".pst", ".trm"):
+        assert _segment_file(by_term, ext) == _segment_file(per_posting, ext), ext
 
 
 def test_the_term_pool_hands_out_postings_sorted_by_field_term_and_document():

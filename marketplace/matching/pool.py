@@ -30,13 +30,28 @@ class TermPool:
         postings.append((docnum, shared.setdefault(weight, weight), shared.setdefault(vbytes, vbytes)))
 
     def iter_postings(self):
-        for key in sorted(self._postings):
-            fieldname, tbytes = key
-            for docnum, weight, vbytes in self._postings[key]:
-                yield fieldname, tbytes, docnum, weight, vbytes
+        return SortedPostings(self._postings)
 
     def cleanup(self):
         self._postings, self._shared = {}, {}
+
+
+class SortedPostings:
+    """The pool's postings sorted by (field, term): iterated, the (fieldname, tbytes, docnum, weight, vbytes)
+    stream every Whoosh field writer takes; `by_term()`, each term's list whole (codec.py writes it a
+    block at a time)."""
+
+    def __init__(self, postings):
+        self._postings = postings
+
+    def by_term(self):
+        for key in sorted(self._postings):
+            yield key[0], key[1], self._postings[key]
+
+    def __iter__(self):
+        for fieldname, tbytes, postings in self.by_term():
+            for docnum, weight, vbytes in postings:
+                yield fieldname, tbytes, docnum, weight, vbytes
 
 
 def _with_term_pool(writer):
