@@ -54,7 +54,7 @@ class _FieldWriter(W3FieldWriter):
                 writer._maxweight = max(writer._maxweight, max(weights))
                 writer._values.extend(vbytes for _, _, vbytes in chunk if vbytes)
                 if field_lengths is not None:
-                    known = [field_lengths(docnum) for docnum in ids]
+                    known = [field_lengths[docnum] for docnum in ids]
                     known = [length for length in known if length]
                     if known:
                         low = min(known)
@@ -84,5 +84,6 @@ class _CachedLengths:
         return self._reader.doc_field_length(docnum, fieldname, default)
 
     def field(self, fieldname):
-        """docnum -> length of one field (0 when none is recorded)."""
-        return lambda docnum: self.doc_field_length(docnum, fieldname, 0)
+        """The lengths of one field, by docnum (0 when none is recorded), for every document of the segment."""
+        self.doc_field_length(0, fieldname, 0)
+        return self._fields[fieldname]
