@@ -12,6 +12,7 @@ class Config:
     INDEX_DIR = None  # filled in by create_app: instance/index
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 12
+    VIEW_FLUSH_SECONDS = 0  # detail-page views written at once (production adds them up, see below)
     LIST_COUNT_SECONDS = 20  # list totals (per filter) and the workbench's conversion counts are kept this long
     MATCH_TOP_K = 20
     # Pairing strength (0-100 %, matching/calibration.py): proposals below MATCH_MIN_STRENGTH are not
@@ -100,6 +101,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    VIEW_FLUSH_SECONDS = 10  # detail-page views are added up per process and written this often
     TRUSTED_HOSTS = None  # must come from MARKETPLACE_TRUSTED_HOSTS
     # The session cookie only travels over HTTPS: serve behind a TLS-terminating proxy (README "Production");
     # MARKETPLACE_SESSION_COOKIE_SECURE=0 only for a plain-HTTP trial on a closed network.

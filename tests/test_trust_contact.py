@@ -124,3 +124,26 @@ def test_favourites_need_login_and_a_public_listing(client, make, login):
     draft = make.achievement(status="draft")
     login(draft.owner)
     assert client.post(f"/achievements/{draft.id}/favourite").status_code == 404
+
+
+def test_views_are_added_up_in_the_process_and_written_together(app, client, make):
+    """In production views are written every VIEW_FLUSH_SECONDS, not one write and commit per page view."""
+    from marketplace.listings import contact
+
+    achievement = make.achievement()
+    url = f"/achievements/{achievement.id}"
+    client.get(url)  # the first view of the process writes (nothing written yet) and starts the period
+    app.config["VIEW_FLUSH_SECONDS"] = 3600
+    try:
+        with app.app_context():
+            contact.flush_views()  # start a long period
+        for _ in range(3):
+            assert client.get(url).status_code == 200
+        assert reload(achievement).view_count == 1  # held in the process
+        with app.app_context():
+            assert contact.flush_views() is True
+            _db.session.commit()
+        assert reload(achievement).view_count == 4
+    finally:
+        app.config["VIEW_FLUSH_SECONDS"] = 0
+        contact._next_flush[0] = 0.0

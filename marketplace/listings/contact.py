@@ -3,7 +3,12 @@
 The contact fields are cleaned with the rest of the listing (cleaning.clean_*), so the form, the API
 and the importer accept them alike; `contact_show` says whether the phone, the e-mail or both are shown.
 """
+import atexit
 import re
+import threading
+import time
+
+from flask import current_app
 
 from ..extensions import db
 from ..models.listings import CONTACT_SHOW
@@ -53,10 +58,49 @@ def contact_of(listing):
 
 
 def count_view(listing, user):
-    """One detail-page view by anyone but the owner: a single atomic UPDATE (no read-modify-write, no
-    row kept locked beyond the statement), committed by the caller's request."""
+    """One detail-page view by anyone but the owner. Views are added up in the process and written every
+    VIEW_FLUSH_SECONDS (0: at once), one atomic UPDATE per listing (no read-modify-write): a write and a
+    commit on every page view would make the most read page the most expensive one. True when this call
+    wrote, and the caller's request must commit."""
     if user.is_authenticated and user.id == listing.owner_id:
-        return
-    model = type(listing)
-    db.session.execute(db.update(model).where(model.id == listing.id)
-                       .values(view_count=model.view_count + 1).execution_options(synchronize_session=False))
+        return False
+    with _views_lock:
+        _pending_views[(type(listing), listing.id)] = _pending_views.get((type(listing), listing.id), 0) + 1
+        due = time.monotonic() >= _next_flush[0]
+    if due:
+        return flush_views()
+    return False
+
+
+def flush_views():
+    """Write the views counted in this process since the last flush (the caller commits); True if any."""
+    with _views_lock:
+        taken = dict(_pending_views)
+        _pending_views.clear()
+        _next_flush[0] = time.monotonic() + current_app.config["VIEW_FLUSH_SECONDS"]
+        if not _at_exit:  # a stopping worker writes what it still holds
+            _at_exit.append(current_app._get_current_object())
+            atexit.register(_flush_at_exit)
+    try:
+        for (model, listing_id), views in taken.items():
+            db.session.execute(db.update(model).where(model.id == listing_id)
+                               .values(view_count=model.view_count + views)
+                               .execution_options(synchronize_session=False))
+    except Exception:
+        with _views_lock:
+            for key, views in taken.items():
+                _pending_views[key] = _pending_views.get(key, 0) + views
+        raise
+    return bool(taken)
+
+
+def _flush_at_exit():
+    with _at_exit[0].app_context():
+        if flush_views():
+            db.session.commit()
+
+
+_pending_views = {}
+_views_lock = threading.Lock()
+_next_flush = [0.0]
+_at_exit = []

@@ -106,8 +106,7 @@ def list_listings(kind):
 def detail(kind, listing_id):
     listing = services.get_visible(kind, listing_id, current_user)
     manage = services.can_manage(current_user, listing)
-    if listing.is_public and not _is_bot():
-        contact.count_view(listing, current_user)
+    if listing.is_public and not _is_bot() and contact.count_view(listing, current_user):
         db.session.commit()
     return render_template(
         "listings/detail.html", kind=kind, info=KIND_INFO[kind], listing=listing, manage=manage,
