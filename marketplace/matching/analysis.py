@@ -61,9 +61,9 @@ def segmenter():
     if _jieba is None:
         with _lock:
             if _jieba is None:
-                from .glossary import glossary
+                from .glossary import shipped
                 jieba = rjieba.Jieba()
-                for word in DOMAIN_TERMS + glossary().chinese_terms():
+                for word in DOMAIN_TERMS + shipped().chinese_terms():
                     jieba.add_word(word, None, None)
                 _jieba = jieba
     return _jieba
