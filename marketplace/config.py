@@ -87,7 +87,8 @@ class Config:
     HOME_FIGURES_CACHE_SECONDS = 60  # the home page's live figures (main/figures.py); 0: count on every visit
     # The bilingual glossary (matching/glossary.py): each process checks whether admins changed their concepts
     # (/admin/glossary) at most this often, then expands searches and pairings with them; 0: on every use.
-    GLOSSARY_CHECK_SECONDS = 30
+    # Unset: 30, or 0 when TESTING (tests add concepts and search with them at once).
+    GLOSSARY_CHECK_SECONDS = None
 
     # 创新券: the public notice (公示) of a service institution before it can be admitted, in days (0: ends at once).
     VOUCHER_NOTICE_DAYS = 7  # MARKETPLACE_VOUCHER_NOTICE_DAYS
@@ -99,7 +100,6 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     LIST_COUNT_SECONDS = 0  # totals counted on every request (tests add listings and read totals at once)
-    GLOSSARY_CHECK_SECONDS = 0  # tests add glossary concepts and search with them at once
 
 
 class ProductionConfig(Config):

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..forms import EmptyForm, attach_errors, select_choices
 from ..limits import page_arg
 from ..matching import glossary_admin
+from ..matching.glossary import check_seconds
 from ..models.listings import FIELDS
 from ..workflow import ValidationFailed
 from .forms import GlossaryConceptForm
@@ -24,7 +25,7 @@ def _render(form, row=None, status=200):
     q, field = (request.args.get("q") or "")[:100], request.args.get("field") or ""
     return render_template("admin/glossary.html", form=form, row=row, q=q, field=field, fields=FIELDS,
                            pagination=glossary_admin.page(q, field, page_arg()), delete_form=EmptyForm(),
-                           check_seconds=current_app.config["GLOSSARY_CHECK_SECONDS"]), status
+                           check_seconds=check_seconds(current_app)), status
 
 
 def _save(form, row=None):

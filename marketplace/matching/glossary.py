@@ -38,6 +38,7 @@ PATH_VARIABLES = ("MARKETPLACE_GLOSSARY_PATH", "GLOSSARY_PATH")  # the README's 
 NAME_MAX = 60  # characters of one name (the analyzer drops longer words)
 NAMES_MAX = 10  # names of one language in one concept
 NOTE_MAX = 500
+DEFAULT_CHECK_SECONDS = 30
 
 
 class GlossaryError(ValueError):
@@ -208,6 +209,14 @@ def shipped():
     return current
 
 
+def check_seconds(app):
+    """GLOSSARY_CHECK_SECONDS, or its default: 30, 0 when TESTING."""
+    seconds = app.config.get("GLOSSARY_CHECK_SECONDS")
+    if seconds is None:
+        return 0 if app.config.get("TESTING") else DEFAULT_CHECK_SECONDS
+    return float(seconds)
+
+
 def glossary():
     """The effective glossary: the shipped file plus the admins' concepts (the file alone outside an app).
 
@@ -221,7 +230,7 @@ def glossary():
     app = current_app._get_current_object()
     state = app.extensions.setdefault("glossary", {"checked": None, "stamp": None, "glossary": None})
     now = time.monotonic()
-    every = app.config.get("GLOSSARY_CHECK_SECONDS", 30)
+    every = check_seconds(app)
     current = state["glossary"]
     if current is not None and current[0] is base and state["checked"] is not None and now - state["checked"] < every:
         return current[1]
