@@ -2,14 +2,17 @@
 import pytest
 from sqlalchemy import event
 
-from marketplace import create_app
+from marketplace import create_app, tasks
 from marketplace.extensions import db
 from marketplace.matching import analysis, glossary_admin, index, matcher, services
 from marketplace.matching.glossary import GlossaryError, file_path, glossary, parse, shipped
-from marketplace.models import GlossaryConcept
+from marketplace.models import GlossaryConcept, Match
 from marketplace.workflow import ValidationFailed
 
+from . import factories
 from .matching_support import new_achievement, new_demand
+from .queue_support import running_worker, wait_until
+from .test_imports_queue import DEADLINE, queued_app  # noqa: F401  (a fixture)
 
 NEW = {"field": "新材料", "chinese": "某新材料词", "english": "some new term"}
 
@@ -84,6 +87,34 @@ def test_another_process_sees_the_change_and_checks_at_most_every_n_seconds(app,
         assert {"某新", "材料"} <= set(glossary().expansions("some new term"))
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_running_queue_worker_pairs_with_a_concept_added_after_it_started(queued_app, tmp_path, monkeypatch):
+    assert not tasks.huey.immediate  # (no `app` fixture here: it would switch the queue to immediate mode)
+    monkeypatch.setenv("MARKETPLACE_GLOSSARY_CHECK_SECONDS", "0")  # the worker's own setting (not TESTING)
+    log_path = tmp_path / "worker.log"
+    achievement = new_achievement(title="某新材料词的制备工艺", summary="采用某新材料词制成散热片", keywords="某新材料词")
+
+    def english_demand(title):
+        return new_demand(title=title, description="<p>some new term for heat sinks</p>", keywords="some new term")
+
+    def paired(demand):
+        return db.session.scalar(db.select(Match.id).where(Match.demand_id == demand.id,
+                                                           Match.achievement_id == achievement.id))
+
+    def applied():
+        db.session.rollback()
+        return index.pending_count() == 0
+
+    with running_worker(queued_app, log_path) as worker:
+        before = english_demand("Looking for some new term suppliers")
+        wait_until(applied, worker, log_path, DEADLINE)
+        assert paired(before) is None  # the worker paired it with the shipped glossary: nothing in common
+        glossary_admin.save(factories.user("admin"), NEW)
+        db.session.commit()
+        after = english_demand("Some new term wanted")
+        wait_until(applied, worker, log_path, DEADLINE)
+        assert paired(after) is not None, log_path.read_text(errors="replace")
 
 
 def test_the_rules_are_the_files_and_errors_are_shown_in_chinese(client, admin, make):
