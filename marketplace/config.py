@@ -86,6 +86,10 @@ class Config:
     OPERATOR_EMAIL = ""
     ICP_NUMBER = ""
     HOME_FIGURES_CACHE_SECONDS = 60  # the home page's live figures (main/figures.py); 0: count on every visit
+    # The bilingual glossary (matching/glossary.py): each process checks whether admins changed their concepts
+    # (/admin/glossary) at most this often, then expands searches and pairings with them; 0: on every use.
+    # Unset: 30, or 0 when TESTING (tests add concepts and search with them at once).
+    GLOSSARY_CHECK_SECONDS = None
 
     # 创新券: the public notice (公示) of a service institution before it can be admitted, in days (0: ends at once).
     VOUCHER_NOTICE_DAYS = 7  # MARKETPLACE_VOUCHER_NOTICE_DAYS

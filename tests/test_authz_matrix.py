@@ -35,8 +35,8 @@ from marketplace.attachments import storage
 from marketplace.extensions import db
 from marketplace.matching import index
 from marketplace.models import (Achievement, Announcement, ApiToken, Application, Attachment, DemandResponse, Enquiry,
-                                ImportJob, ListingRevision, Milestone, Notification, Policy, PolicyDelivery,
-                                Subscription, Tag)
+                                GlossaryConcept, ImportJob, ListingRevision, Milestone, Notification, Policy,
+                                PolicyDelivery, Subscription, Tag)
 from marketplace.timeutil import utcnow
 
 from . import databases, factories
@@ -361,6 +361,16 @@ PAGE_CASES = [
      only(ADMIN, A), {"title": "公告（修订）", "body": "正文"}),
     ("POST", "/admin/announcements/<int:announcement_id>/delete", "/admin/announcements/{announcement}/delete",
      only(ADMIN, A)),
+    # the bilingual glossary (#10): admins extend it
+    ("GET", "/admin/glossary", "/admin/glossary", only(ADMIN, OK)),
+    ("POST", "/admin/glossary", "/admin/glossary", only(ADMIN, A),
+     {"field": "新材料", "chinese": "矩阵新材料", "english": "matrix material"}),
+    ("GET", "/admin/glossary/<int:concept_id>/edit", "/admin/glossary/{glossary_concept}/edit", only(ADMIN, OK)),
+    ("GET", "/admin/glossary/<int:concept_id>/edit", "/admin/glossary/999999/edit", only(ADMIN, N)),
+    ("POST", "/admin/glossary/<int:concept_id>/edit", "/admin/glossary/{glossary_concept}/edit", only(ADMIN, A),
+     {"field": "新材料", "chinese": "矩阵词条", "english": "matrix term\nmatrix terms"}),
+    ("POST", "/admin/glossary/<int:concept_id>/delete", "/admin/glossary/{glossary_concept}/delete", only(ADMIN, A)),
+    ("GET", "/admin/glossary.tsv", "/admin/glossary.tsv", only(ADMIN, OK)),
     # monitoring (a unit liaison — User.unit_id, none in this world — is covered in tests/test_monitoring.py)
     ("GET", "/monitoring/", "/monitoring/", only(ADMIN, OK)),
     ("POST", "/monitoring/snapshots", "/monitoring/snapshots", only(ADMIN, A), {"period": "2026Q1"}),
@@ -721,8 +731,10 @@ def _build_world():
     response = DemandResponse(demand_id=dem_pub.id, user_id=researcher.id, organization_id=org_researcher.id,
                               achievement_id=ach_pub.id, message="我们有相关成果", status="open")
     announcement = Announcement(title="平台上线公告", body="欢迎使用", published_on=(utcnow() - timedelta(days=1)).date())
+    glossary_concept = GlossaryConcept(field="新材料", chinese="矩阵词条", english="matrix term",
+                                       created_by_id=users["admin"].id, updated_by_id=users["admin"].id)
     db.session.add_all([application, winner, milestone, enquiry, notification, subscription, import_job, response,
-                        announcement])
+                        announcement, glossary_concept])
     db.session.commit()
     policy = Policy(title="矩阵政策", body="正文", targets={}, created_by_id=users["admin"].id)
     tag = Tag(name="矩阵人工标签", kind="manual")
@@ -750,7 +762,7 @@ def _build_world():
         "application": application.id, "milestone": milestone.id, "match": match.id, "enquiry": enquiry.id,
         "notification": notification.id, "subscription": subscription.id, "deal": deal.id,
         "import_job": import_job.id, "policy": policy.id, "tag": tag.id, "response": response.id,
-        "announcement": announcement.id,
+        "announcement": announcement.id, "glossary_concept": glossary_concept.id,
         **monitoring,
         "researcher_email": researcher.email, "PASSWORD": factories.PASSWORD,
         "token_researcher": tokens["researcher"].id,

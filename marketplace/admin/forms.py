@@ -31,3 +31,13 @@ class UserCreateForm(FlaskForm):
                            description="新建的单位直接视为已认证")
     org_kind = SelectField("新单位类型", choices=select_choices(ORG_KINDS.items()), default="broker_agency",
                            validate_choice=False)
+
+
+class GlossaryConceptForm(FlaskForm):
+    """A glossary concept added by an admin; the rules are matching/glossary.check_concept's (the service's)."""
+    field = SelectField("技术领域", choices=[], validate_choice=False)
+    chinese = TextAreaField("中文名称", description="每行一个名称，如：石墨烯",
+                            render_kw={"rows": 3, "placeholder": "每行一个"})
+    english = TextAreaField("英文名称", description="每行一个名称，如：graphene；中英文名称合计至少两个",
+                            render_kw={"rows": 3, "placeholder": "每行一个"})
+    note = TextAreaField("备注（选填）", render_kw={"rows": 2, "maxlength": 500})

@@ -286,3 +286,4 @@ def outbox_message(name):
 
 
 from . import revision_views  # noqa: E402,F401  (revision review routes register on bp)
+from . import glossary_views  # noqa: E402,F401  (glossary routes register on bp)

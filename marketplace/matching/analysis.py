@@ -8,7 +8,8 @@ knows (锂离子电池 also yields 锂离子, 离子 and 电池; 锂电池 yield
 matches the words it contains. Whitespace and punctuation are dropped, English words
 lowercased and Porter-stemmed, Chinese and English stop words dropped. Positions count whole
 words: the sub-words of a word share its position (so phrase queries over whole words work).
-Domain terms such as 石墨烯 or 高熵合金 stay whole thanks to a user dictionary loaded, once
+Domain terms such as 石墨烯 or 高熵合金 stay whole thanks to a user dictionary (DOMAIN_TERMS and the shipped
+glossary file's Chinese names, never the admins' concepts: see glossary.shipped) loaded, once
 per process, into a private rjieba instance (reading it is thread-safe).
 
 `bigrams(text)` feeds the character-bigram field the matcher fuses with the word fields.
@@ -61,9 +62,9 @@ def segmenter():
     if _jieba is None:
         with _lock:
             if _jieba is None:
-                from .glossary import glossary
+                from .glossary import shipped
                 jieba = rjieba.Jieba()
-                for word in DOMAIN_TERMS + glossary().chinese_terms():
+                for word in DOMAIN_TERMS + shipped().chinese_terms():
                     jieba.add_word(word, None, None)
                 _jieba = jieba
     return _jieba

@@ -15,5 +15,6 @@ from .trust import Announcement, DemandResponse, Favourite  # noqa: F401
 from .monitoring import Indicator, IndicatorTarget, ReportedValue, Snapshot, SnapshotValue  # noqa: F401
 from .enterprises import (EnterpriseFigures, EnterpriseProfile, FiguresChange, OrganizationTag, Policy,  # noqa: F401
                           PolicyDelivery, PoolEvent, PoolMember, PoolSetting, Tag)
+from .glossary import GlossaryConcept  # noqa: F401
 from .vouchers import (ProviderObjection, ServiceProduct, ServiceProvider, SettlementBatch,  # noqa: F401
                        Voucher, VoucherClaim, VoucherLedger, VoucherOrder, VoucherScheme)
