@@ -212,3 +212,22 @@ def test_the_workbench_reads_matches_in_index_order(app):
     for statement, params in statements.executed:
         plan = _plan(statement, params)
         assert "ix_match_status_score" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_detail_pages_proposal_panel_reads_its_counterparts_with_the_proposals(client, login, make):
+    """A broker's view of a demand lists its proposals; each row shows the counterpart achievement, loaded with
+    the proposals in one query (not one per row)."""
+    from marketplace.matching import calibration
+
+    score = max(0.95, calibration.min_score(0) + 0.01)
+    login(make.user("broker"))
+    counts = []
+    for n in (1, 4):
+        demand = make.demand(title=f"面板需求{n}")
+        for i in range(n):
+            make.match(demand, make.achievement(title=f"面板成果{n}-{i}"), score=score)
+        url = f"/demands/{demand.id}"
+        page = client.get(url).get_data(as_text=True)
+        assert all(f"面板成果{n}-{i}" in page for i in range(n))
+        counts.append(_statements_for(client, url))
+    assert counts[1] <= counts[0], counts

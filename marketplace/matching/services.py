@@ -213,6 +213,7 @@ def proposals_for(listing, limit=None):
     query = (db.select(Match).join(other_model, other_model.id == _other_column(kind))
              .where(_side_column(kind) == listing.id, Match.status.in_(SHOWN_STATES),
                     other_model.status == "published")
+             .options(contains_eager(getattr(Match, OTHER_KIND[kind])))  # each row shows it: no query per row
              .order_by(Match.score.desc(), Match.id))
     if limit:
         query = query.limit(limit)
