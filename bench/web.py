@@ -98,10 +98,10 @@ def flask(args, env, capture=True):
 def prepare(size, env, workdir, data_dir, reuse):
     """Migrate, fill, reindex through the CLI, propose; returns the picks (with reindex_cli_s)."""
     picks_path = os.path.join(workdir, f"picks-{size}.json")
+    flask(["db", "upgrade"], env)  # a kept database gets the migrations of the code under test
     if reuse and os.path.exists(picks_path):
         with open(picks_path, encoding="utf-8") as handle:
             return json.load(handle)
-    flask(["db", "upgrade"], env)
     print(f"  {size:,}: generating and inserting…", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, "-m", "bench.web", "--child-build", str(size), "--child-out", picks_path,
                     "--data", data_dir], cwd=ROOT, env=env, check=True)
