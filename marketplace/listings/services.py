@@ -177,14 +177,17 @@ CARD_DEFERRED = {"achievement": ("description", "details", "reject_reason"),
                  "demand": ("indicators", "eligibility", "reject_reason", "close_reason")}
 
 
+# Past this many rows a list page reads its ids first (from the list index alone), then those rows: an OFFSET
+# over whole rows reads every row it skips (PostgreSQL's heap). Nearer the top one query is cheaper.
+DEFERRED_JOIN_OFFSET = 1000
+
+
 def browse(kind, filters, page, per_page, cards=False):
     """Published listings with the filters of the public lists; returns a Pagination.
 
     The organizations are loaded in one query; `cards=True` (the HTML list) loads only what a card shows.
     """
     model = model_for(kind)
-    # The page's ids first, then its rows (a "deferred join"): the ids of a deep page are read from the list
-    # index alone, where an OFFSET over whole rows would read every row it skips (PostgreSQL's heap).
     if kind == "demand":  # the same rows as status IN PUBLIC_STATES, but an index can serve the order
         query = db.select(model.id).where(model.status.not_in(HIDDEN_STATES))
     else:
@@ -222,14 +225,18 @@ def browse(kind, filters, page, per_page, cards=False):
         query = query.order_by(model.published_at.desc(), model.id.desc())
     # Absurd page numbers would overflow the database's integer OFFSET.
     page = max(1, min(page, MAX_PAGE))
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
-    pagination.total = counts.cached(("browse", kind, counts.filters_key(filters)), lambda: counts.count_of(query))
     # Every row shows its organization (cards and the API's JSON): one query for the page, not one per row.
-    rows = db.select(model).where(model.id.in_(pagination.items)).options(selectinload(model.organization))
+    loading = [selectinload(model.organization)]
     if cards:
-        rows = rows.options(*(defer(getattr(model, name)) for name in CARD_DEFERRED[kind]))
-    loaded = {row.id: row for row in db.session.scalars(rows)} if pagination.items else {}
-    pagination.items = [loaded[listing_id] for listing_id in pagination.items if listing_id in loaded]
+        loading += [defer(getattr(model, name)) for name in CARD_DEFERRED[kind]]
+    deep = (page - 1) * per_page >= DEFERRED_JOIN_OFFSET
+    rows = query if deep else query.with_only_columns(model).options(*loading)
+    pagination = db.paginate(rows, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.total = counts.cached(("browse", kind, counts.filters_key(filters)), lambda: counts.count_of(query))
+    if deep:  # the page's ids came from the list index alone; now its rows
+        loaded = {row.id: row for row in db.session.scalars(
+            db.select(model).where(model.id.in_(pagination.items)).options(*loading))} if pagination.items else {}
+        pagination.items = [loaded[listing_id] for listing_id in pagination.items if listing_id in loaded]
     return pagination
 
 
