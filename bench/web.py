@@ -130,7 +130,7 @@ class SqliteEngine:
     def __init__(self, workdir):
         self.workdir = workdir
 
-    def uri(self, size):
+    def uri(self, size, fresh=True):
         return "sqlite:///" + os.path.join(self.workdir, f"web-{size}.db")
 
     def stop(self):
@@ -138,21 +138,25 @@ class SqliteEngine:
 
 
 class PostgresEngine:
-    """A throwaway cluster in a temp dir on a free loopback port (as .ci/postgres-tests.sh starts it)."""
+    """A cluster on a free loopback port (as .ci/postgres-tests.sh starts it): in a temp dir, thrown away; or,
+    with --workdir, in WORKDIR/postgresql/cluster, kept with its databases for the next run."""
     name = "postgresql"
 
-    def __init__(self):
+    def __init__(self, keep_in=None):
         bins = sorted(d for d in (os.path.join("/usr/lib/postgresql", v, "bin")
                                   for v in os.listdir("/usr/lib/postgresql")) if os.path.isdir(d))
         if not bins:
             raise SystemExit("PostgreSQL server binaries missing: `make postgresql`")
         self.bin = bins[-1]
-        self.dir = tempfile.mkdtemp(prefix="yizhi-web-pg-")
+        self.kept = keep_in is not None
+        self.dir = os.path.join(keep_in, "cluster") if self.kept else tempfile.mkdtemp(prefix="yizhi-web-pg-")
+        os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
         if os.getuid() == 0:
             shutil.chown(self.dir, "postgres")
-        self._run("initdb", "-D", f"{self.dir}/data", "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8")
+        if not os.path.exists(f"{self.dir}/data/PG_VERSION"):
+            self._run("initdb", "-D", f"{self.dir}/data", "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                      "--locale=C.UTF-8")
         self._run("pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/server.log", "-w", "-t", "60", "start",
                   "-o", f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
                         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
@@ -163,22 +167,24 @@ class PostgresEngine:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True)
 
-    def uri(self, size):
+    def uri(self, size, fresh=True):
         import sqlalchemy as sa
 
-        admin = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres",
-                                 isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "web_{size}"')
-            connection.exec_driver_sql(f'CREATE DATABASE "web_{size}"')
-        admin.dispose()
+        if fresh:
+            admin = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres",
+                                     isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "web_{size}"')
+                connection.exec_driver_sql(f'CREATE DATABASE "web_{size}"')
+            admin.dispose()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/web_{size}"
 
     def stop(self):
         try:
-            self._run("pg_ctl", "-D", f"{self.dir}/data", "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", f"{self.dir}/data", "-m", "fast" if self.kept else "immediate", "-w", "stop")
         finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            if not self.kept:
+                shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def production_env(uri, index_dir):
@@ -310,15 +316,11 @@ def drive(port, rows, repeats, duration, threads, connections, size):
 
 def serve_and_measure(engine, size, args, workdir):
     index_dir = os.path.join(workdir, f"index-{engine.name}-{size}")
-    reuse = engine.name == "sqlite" and args.workdir is not None
-    if reuse and os.path.exists(os.path.join(workdir, f"picks-{size}.json")):
-        uri = engine.uri(size) if engine.name == "sqlite" else None
-    else:
-        uri = engine.uri(size)
-    env = production_env(uri, index_dir)
+    picks_dir = workdir if engine.name == "sqlite" else os.path.join(workdir, engine.name)
+    reuse = args.workdir is not None and os.path.exists(os.path.join(picks_dir, f"picks-{size}.json"))
+    env = production_env(engine.uri(size, fresh=not reuse), index_dir)
     load_before = os.getloadavg()
-    picks = prepare(size, env, workdir if engine.name == "sqlite" else os.path.join(workdir, engine.name),
-                    args.data, reuse)
+    picks = prepare(size, env, picks_dir, args.data, reuse)
     port = free_port()
     log = open(os.path.join(workdir, f"gunicorn-{engine.name}-{size}.log"), "wb")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
@@ -410,7 +412,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3, help="passes over every endpoint (medians)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workdir", help="keep (and reuse) the SQLite databases and indexes here")
+    parser.add_argument("--workdir", help="keep (and reuse) the databases, the PostgreSQL cluster and the indexes here")
     parser.add_argument("--data", default=DEFAULT_DATA, help="shared data directory (vocabulary source)")
     parser.add_argument("--child-build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
@@ -428,9 +430,10 @@ def main(argv=None):
     results = {}
     try:
         for name in (e.strip() for e in args.engines.split(",") if e.strip()):
-            engine = SqliteEngine(workdir) if name == "sqlite" else PostgresEngine()
             if name != "sqlite":
                 os.makedirs(os.path.join(workdir, name), exist_ok=True)
+            engine = SqliteEngine(workdir) if name == "sqlite" else PostgresEngine(
+                os.path.join(workdir, name) if args.workdir else None)
             try:
                 results[name] = []
                 for size in sizes:
