@@ -4,7 +4,9 @@
 
 Each variant re-ranks with the matcher's own pieces (matcher.pair_terms, ranking.top_docs, the same-field
 bonus) over the indexes of bench.tune, on both sets, and prints recall@10, MRR and the pairing time per
-demand (median of the two sets' per-demand means, so comparable only within one run). Parameters are
+demand (median of the two sets' per-demand means; the grid runs for minutes on a shared machine, so use
+`--cost K,N,A` for a fair cost comparison: base and PRF alternately, medians). Writes
+bench/results/variants.json. Parameters are
 chosen on the main split (the dev set): the PRF row "chosen on main" is the grid point with the best
 main MRR (ties: main recall, then the cheaper setting); the paraphrase set is held out and only reported.
 
