@@ -166,3 +166,15 @@ def test_the_posting_store_decodes_once_and_keeps_to_its_budget(tmp_path):
             small.get(reader, "body", term)
         assert [key[2] for key in small.entries] == ["导热", "填充"]  # the least recently used went first
         assert small.used == sizes["导热"] + sizes["填充"]
+
+
+def test_the_best_k_are_those_of_a_full_sort_ties_by_document():
+    """ranking._best keeps only the scores at or above a bound from chunk maxima: the same k as sorting all."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for size, k in [(5, 10), (100, 3), (640, 10), (5000, 12), (5000, 100), (20000, 1)]:
+        scores = np.round(rng.random(size) * 50) / 10  # many ties
+        docs = np.sort(rng.choice(size * 3, size, replace=False))
+        expected = sorted(zip(docs.tolist(), scores.tolist()), key=lambda item: (-item[1], item[0]))[:k]
+        assert [(int(d), float(s)) for d, s in ranking._best(docs, scores, k)] == expected

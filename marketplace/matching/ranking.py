@@ -14,6 +14,7 @@ multiplied in, the same float operations in the same order), ties broken by docu
 as Whoosh does, deleted documents excluded.
 """
 import threading
+import weakref
 from collections import OrderedDict
 
 from whoosh.reading import TermNotFound
@@ -34,8 +35,9 @@ def top_docs(searcher, clauses, filters=(), limit=10):
 
     filters = tuple(filters)
     weighted, norms = [], {}
+    frequencies = _frequencies(searcher)
     for fieldname, text, boost in clauses:
-        if searcher.doc_frequency(fieldname, text):
+        if frequencies(fieldname, text):
             if fieldname not in norms:
                 b, k1 = bm25_constants(searcher.weighting, fieldname)
                 norms[fieldname] = (np.array(_norm_table(searcher.avg_field_length(fieldname) or 1, b, k1)), k1 + 1)
@@ -80,11 +82,44 @@ def _best(docs, scores, limit):
     import numpy as np
 
     if len(docs) > limit:
-        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]  # the limit-th best score
-        keep = scores >= cut
+        keep = scores >= _at_most_kth_best(scores, limit)
         docs, scores = docs[keep], scores[keep]
     order = np.lexsort((docs, -scores))[:limit]
     return zip(docs[order], scores[order])
+
+
+def _at_most_kth_best(scores, k, chunk=64):
+    """A score ≤ the k-th best of scores, and close to it: the k-th best of the maxima of chunks of 64 scores
+    (those k maxima are k scores at least that high). Far cheaper than a partition of every score, and what
+    passes it is a few times k scores at most (then sorted exactly)."""
+    import numpy as np
+
+    whole = len(scores) // chunk * chunk
+    if whole // chunk < k:
+        return np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best itself
+    maxima = scores[:whole].reshape(-1, chunk).max(axis=1)
+    return np.partition(maxima, len(maxima) - k)[len(maxima) - k]
+
+
+_searcher_frequencies = weakref.WeakKeyDictionary()
+
+
+def _frequencies(searcher):
+    """doc_frequency(field, term) of this searcher, remembered while it lives (a thread's searcher lives until
+    the index changes): looking a term up in the term tables costs more than scoring a rare term."""
+    known = _searcher_frequencies.get(searcher)
+    if known is None:
+        known = _searcher_frequencies[searcher] = {}
+
+    def frequency(fieldname, text):
+        key = (fieldname, text)
+        found = known.get(key)
+        if found is None:
+            if len(known) >= 100_000:  # a long-lived searcher and endless new words: start over
+                known.clear()
+            found = known[key] = searcher.doc_frequency(fieldname, text)
+        return found
+    return frequency
 
 
 def _deleted(reader, count):
