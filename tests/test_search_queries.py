@@ -99,3 +99,12 @@ def test_pagination(make):
     assert len(third.items) == 1
     assert not {h.id for h in first.items} & {h.id for h in third.items}
     assert services.search("石墨烯", page=99, per_page=2).items == []
+
+
+def test_search_page_links_are_those_shown_not_every_page():
+    from marketplace.matching.searching import SearchPage
+
+    page = SearchPage([], 100_000, 2000, 12)
+    assert page.pages == 8334
+    assert list(page.iter_pages()) == [1, 2, None, *range(1998, 2005), None, 8333, 8334]
+    assert list(SearchPage([], 30, 1, 12).iter_pages()) == [1, 2, 3]
