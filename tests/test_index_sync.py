@@ -8,7 +8,7 @@ import pytest
 from marketplace import tasks
 from marketplace.challenges.services import cancel_challenge
 from marketplace.extensions import db
-from marketplace.matching import index, services
+from marketplace.matching import consistency, index, services
 from marketplace.models import IndexOutbox, Match, Notification
 
 from .matching_support import index_keys, new_achievement, new_demand
@@ -28,7 +28,7 @@ def test_cancelled_challenge_leaves_the_index_and_is_never_paired(make):
     assert challenge.index_key in index_keys()
     cancel_challenge(challenge, challenge.owner, "经费调整，取消榜单")
     db.session.commit()
-    assert index.check() == CLEAN  # was: extra demand:N
+    assert consistency.check() == CLEAN  # was: extra demand:N
     assert challenge.index_key not in index_keys()
     assert services.search("石墨烯", {"kind": "demand"}).total == 0
     achievement = new_achievement()  # same topic: it would have been paired with the cancelled challenge
@@ -43,10 +43,10 @@ def test_org_rename_reaches_its_listings_documents(make):
     with index.deferred(apply=False):  # committed, not yet applied
         org.name = "翠微新材料研究院"
         db.session.commit()
-    assert index.check()["stale"] == [listing.index_key]  # the version is the content's hash, not updated_at
+    assert consistency.check()["stale"] == [listing.index_key]  # the version is the content's hash, not updated_at
     assert index.pending_count() == 1
     index.apply_outbox()
-    assert index.check() == CLEAN
+    assert consistency.check() == CLEAN
     assert [hit.id for hit in services.search("翠微新材料研究院").items] == [listing.id]
 
 
@@ -99,7 +99,7 @@ def test_searches_during_a_rebuild_see_the_old_index(app, make, monkeypatch):
     assert index.rebuild(progress=progress, procs=1) == 30
     assert not errors and seen == [30, 30]
     assert index.searcher().doc_count() == 30
-    assert index.check() == CLEAN
+    assert consistency.check() == CLEAN
 
 
 def test_a_crashed_rebuild_leaves_the_old_index_serving(app, make, monkeypatch):
@@ -115,7 +115,7 @@ def test_a_crashed_rebuild_leaves_the_old_index_serving(app, make, monkeypatch):
     assert index.live_dir() == before
     assert index.searcher().doc_count() == 20
     assert services.search("石墨烯散热膜").total == 20
-    assert index.check() == CLEAN
+    assert consistency.check() == CLEAN
     assert app.test_client().get("/healthz").json["index"] == "ok"
     # and the next rebuild swaps in a new directory; the old one is gone
     assert index.rebuild(procs=1) == 20

@@ -5,7 +5,7 @@ import multiprocessing
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.listings.services import archive_listing
-from marketplace.matching import index, services
+from marketplace.matching import consistency, index, services
 from marketplace.models import IndexOutbox
 
 from . import factories
@@ -71,7 +71,7 @@ def test_two_processes_writing_at_once_lose_no_update(app):
     published = db.session.scalars(db.select(factories.Achievement)).all()
     assert len(published) == 16
     assert {a.index_key for a in published} <= keys
-    assert index.check() == {"missing": [], "stale": [], "extra": []}
+    assert consistency.check() == {"missing": [], "stale": [], "extra": []}
 
 
 def test_index_check_reports_drift_and_reindex_repairs_it(app, make):

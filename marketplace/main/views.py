@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..listings import services as listings
-from ..matching import index
+from ..matching import consistency
 from .figures import home_figures
 
 bp = Blueprint("main", __name__)
@@ -36,7 +36,7 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # report, don't raise: this is the health check
         status["db"] = f"error: {exc.__class__.__name__}"
-    status["index"] = index.health()
+    status["index"] = consistency.health()
     # "drift" (index and DB disagree on the number of listings; `flask reindex` repairs it) is reported,
     # not failed: searches still work.
     ok = status["db"] == "ok" and status["index"] in ("ok", "drift")

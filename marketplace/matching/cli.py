@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..models import Achievement, Demand
-from . import index, repairing
+from . import consistency, index, repairing
 from .documents import count_indexed
 
 
@@ -52,7 +52,7 @@ def _recompute(workers):
 @with_appcontext
 def index_check():
     """Report listings missing from or stale in the index; exit 1 on drift."""
-    drift = index.check()
+    drift = consistency.check()
     pending = index.pending_count()
     for label, name in (("索引中缺失", "missing"), ("索引内容过期", "stale"), ("索引中多余", "extra")):
         keys = drift[name]
