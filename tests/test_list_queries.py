@@ -247,3 +247,48 @@ def test_a_deep_page_reads_ids_then_rows_and_shows_the_same_listings(app, make, 
     assert [a.id for a in pagination.items] == direct and len(direct) == 3 and pagination.total == 7
     ordered = [s for s, _ in statements.executed if "ORDER BY" in s]
     assert len(ordered) == 1 and "description" not in ordered[0].split("FROM")[0], ordered  # ids only
+
+
+# ---------------------------------------------------------------- deep pages from anchors (paging.py)
+
+def _listed(kind, filters, page, per_page):
+    return [listing.id for listing in services.browse(kind, filters, page, per_page, cards=True).items]
+
+
+def test_pages_after_anchors_show_the_rows_of_the_plain_offset_in_every_order(app, make, monkeypatch):
+    from datetime import timedelta
+
+    from marketplace.timeutil import utcnow
+    start = utcnow()
+    prices = [None, 5, 5, 3, None, 8, 5, None, 1, 3, 2]
+    for i, price in enumerate(prices):  # equal prices and equal publication times: the id decides
+        listing = make.achievement(title=f"锚点成果{i}", price=price)
+        listing.published_at = start - timedelta(seconds=i // 3)
+    _db.session.commit()
+    from marketplace.listings import paging
+    for sort in ("newest", "oldest", "price"):
+        filters = {"sort": sort}
+        everything = _listed("achievement", filters, 1, 100)
+        assert len(everything) == len(prices)
+        monkeypatch.setattr(services, "DEFERRED_JOIN_OFFSET", 0)
+        monkeypatch.setattr(paging, "ANCHOR_ROWS", 2)
+        for per_page in (2, 3):
+            for page in range(1, len(prices) // per_page + 3):
+                expected = everything[(page - 1) * per_page:page * per_page]
+                assert _listed("achievement", filters, page, per_page) == expected, (sort, per_page, page)
+        monkeypatch.undo()
+
+
+def test_a_page_after_an_anchor_skips_fewer_rows_than_between_two_anchors(app, make, monkeypatch):
+    from marketplace.listings import paging
+    for i in range(9):
+        make.achievement(title=f"锚点跳过{i}")
+    monkeypatch.setattr(services, "DEFERRED_JOIN_OFFSET", 0)
+    monkeypatch.setattr(paging, "ANCHOR_ROWS", 4)
+    with Statements() as statements:
+        pagination = services.browse("achievement", {}, 4, 2, cards=True)  # rows 7 and 8: the anchor is row 4
+    page = [(s, p) for s, p in statements.executed if "LIMIT" in s and "row_number" not in s.lower()]
+    assert len(page) == 1 and len(pagination.items) == 2, page
+    statement, parameters = page[0]
+    assert "<" in statement.split("WHERE", 1)[1], statement  # after the anchor
+    assert 2 in (parameters.values() if isinstance(parameters, dict) else parameters), parameters  # skip 6 - 4

@@ -14,7 +14,7 @@ from ..notifications.services import notify
 from ..text import SUMMARY_MAX, too_long
 from ..timeutil import utcnow
 from ..workflow import NotFound, PermissionDenied, StateMachine, ValidationFailed
-from . import counts
+from . import counts, paging
 from .cleaning import CLEANERS, clean_achievement, clean_demand  # noqa: F401  (the importer's entry points)
 
 KINDS = {"achievement": Achievement, "demand": Demand}
@@ -177,9 +177,20 @@ CARD_DEFERRED = {"achievement": ("description", "details", "reject_reason"),
                  "demand": ("indicators", "eligibility", "reject_reason", "close_reason")}
 
 
-# Past this many rows a list page reads its ids first (from the list index alone), then those rows: an OFFSET
-# over whole rows reads every row it skips (PostgreSQL's heap). Nearer the top one query is cheaper.
+# Past this many rows a list page reads its ids first (from the list index alone, after the nearest anchor:
+# paging.py), then those rows: an OFFSET over whole rows reads every row it skips (PostgreSQL's heap). Nearer
+# the top one query is cheaper.
 DEFERRED_JOIN_OFFSET = 1000
+
+
+def _order(model, sort):
+    if sort == "oldest":
+        return paging.Order(model.published_at, model.id, descending=False)
+    if sort in ("price", "budget") and hasattr(model, sort):
+        return paging.Order(getattr(model, sort), model.id, descending=True, nullable=True)
+    # Public listings always have published_at (approval sets it), so no NULLS LAST: the composite index
+    # (status[, field], published_at, id) then serves the order without sorting every row.
+    return paging.Order(model.published_at, model.id, descending=True)
 
 
 def browse(kind, filters, page, per_page, cards=False):
@@ -214,29 +225,24 @@ def browse(kind, filters, page, per_page, cards=False):
             query = query.where(model.budget >= filters["budget_min"])
         if filters.get("budget_max") is not None:
             query = query.where(model.budget <= filters["budget_max"])
-    order = filters.get("sort") or "newest"
-    if order == "oldest":
-        query = query.order_by(model.published_at.asc(), model.id.asc())
-    elif order in ("price", "budget") and hasattr(model, order):
-        query = query.order_by(getattr(model, order).desc().nulls_last(), model.id.desc())
-    else:
-        # Public listings always have published_at (approval sets it), so no NULLS LAST: the composite
-        # index (status[, field], published_at, id) then serves the order without sorting every row.
-        query = query.order_by(model.published_at.desc(), model.id.desc())
+    order = _order(model, filters.get("sort"))
+    query = query.order_by(*order.clauses())
     # Absurd page numbers would overflow the database's integer OFFSET.
     page = max(1, min(page, MAX_PAGE))
     # Every row shows its organization (cards and the API's JSON): one query for the page, not one per row.
     loading = [selectinload(model.organization)]
     if cards:
         loading += [defer(getattr(model, name)) for name in CARD_DEFERRED[kind]]
-    deep = (page - 1) * per_page >= DEFERRED_JOIN_OFFSET
-    rows = query if deep else query.with_only_columns(model).options(*loading)
-    pagination = db.paginate(rows, page=page, per_page=per_page, error_out=False, count=False)
-    pagination.total = counts.cached(("browse", kind, counts.filters_key(filters)), lambda: counts.count_of(query))
-    if deep:  # the page's ids came from the list index alone; now its rows
+    list_key = (kind, counts.filters_key(filters))
+    if (page - 1) * per_page < DEFERRED_JOIN_OFFSET:
+        pagination = db.paginate(query.with_only_columns(model).options(*loading), page=page, per_page=per_page,
+                                 error_out=False, count=False)
+    else:  # the page's ids from the list index alone (from the nearest anchor on), then its rows
+        pagination = paging.deep_page(query, order, (*list_key, order.column.key, order.descending), page, per_page)
         loaded = {row.id: row for row in db.session.scalars(
             db.select(model).where(model.id.in_(pagination.items)).options(*loading))} if pagination.items else {}
         pagination.items = [loaded[listing_id] for listing_id in pagination.items if listing_id in loaded]
+    pagination.total = counts.cached(("browse", *list_key), lambda: counts.count_of(query))
     return pagination
 
 

@@ -1,0 +1,75 @@
+"""Deep pages of the public lists: a page seeks to the nearest anchor of the list's order, then skips a few rows.
+
+An OFFSET reads every row it skips: page 2,000 of the achievements read 24,000 index entries per request
+(issue #15). Each process keeps, per list (kind, filters, order) and for LIST_COUNT_SECONDS like the totals,
+the sort key of every ANCHOR_ROWS-th row, found in one pass over the list's index. A page past the first
+ANCHOR_ROWS rows then starts after the nearest anchor before it (a keyset condition an index serves) and skips
+fewer than ANCHOR_ROWS rows. While the map is kept, a listing published or withdrawn meanwhile moves the rows
+of pages before its place but not of pages after it, as if one had paged a moment earlier.
+"""
+import operator
+from dataclasses import dataclass
+
+from flask_sqlalchemy.pagination import Pagination
+
+from ..extensions import db
+from . import counts
+
+ANCHOR_ROWS = 500  # rows between two anchors: a deep page skips fewer than this many index entries
+
+
+@dataclass(frozen=True)
+class Order:
+    """A list order: by `column` (then id, the same direction); nullable columns sort their NULLs last."""
+    column: object
+    id: object
+    descending: bool
+    nullable: bool = False
+
+    def clauses(self):
+        if not self.descending:
+            return [self.column.asc(), self.id.asc()]
+        first = self.column.desc().nulls_last() if self.nullable else self.column.desc()
+        return [first, self.id.desc()]
+
+    def after(self, anchor):
+        """Rows that come after the row whose sort key is anchor = (value, id)."""
+        value, row_id = anchor
+        beyond = operator.lt if self.descending else operator.gt
+        if not self.nullable:  # a row value comparison, which the composite list indexes serve
+            return beyond(db.tuple_(self.column, self.id),
+                          db.tuple_(db.literal(value, self.column.type), db.literal(row_id, self.id.type)))
+        if value is None:  # among the trailing NULLs
+            return db.and_(self.column.is_(None), beyond(self.id, row_id))
+        return db.or_(beyond(self.column, value), db.and_(self.column == value, beyond(self.id, row_id)),
+                      self.column.is_(None))
+
+
+def anchors(query, order, key):
+    """The sort keys of rows ANCHOR_ROWS, 2 × ANCHOR_ROWS, … of query (kept like the list's total)."""
+    def compute():
+        number = db.func.row_number().over(order_by=order.clauses()).label("number")
+        numbered = query.with_only_columns(order.column, order.id, number).order_by(None).subquery()
+        value, row_id, number = numbered.c
+        rows = db.session.execute(db.select(number, value, row_id).where(number % ANCHOR_ROWS == 0)).all()
+        return [(value, row_id) for _, value, row_id in sorted(rows)]  # sorted here: no sort node in SQL
+    return counts.cached(("anchors", *key), compute)
+
+
+class AnchoredPagination(Pagination):
+    """The page's ids: after the nearest anchor, skipping the rest of the offset (made by `deep_page`)."""
+
+    def _query_items(self):
+        skip = self._query_offset - self._query_args["skipped"]
+        return list(db.session.scalars(self._query_args["select"].limit(self.per_page).offset(skip)))
+
+
+def deep_page(query, order, key, page, per_page):
+    """A Pagination of the ids of query's page (query selects ids, ordered by order), without its total."""
+    offset = (page - 1) * per_page
+    marks = anchors(query, order, key) if offset >= ANCHOR_ROWS else []
+    block = min(offset // ANCHOR_ROWS, len(marks))
+    if block:
+        query = query.where(order.after(marks[block - 1]))
+    return AnchoredPagination(page=page, per_page=per_page, max_per_page=None, error_out=False, count=False,
+                              select=query, skipped=block * ANCHOR_ROWS)
