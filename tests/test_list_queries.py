@@ -55,6 +55,11 @@ def _plan(statement, params):
     ("demand", {}, "ix_demand_published"),
     ("demand", {"field": "新材料"}, "ix_demand_field_published"),
     ("demand", {"challenge": "1"}, "ix_demand_challenge_published"),
+    ("achievement", {"type": "发明专利"}, "ix_achievement_status_type_published"),
+    ("achievement", {"maturity": "TRL6"}, "ix_achievement_status_maturity_published"),
+    ("achievement", {"sort": "price"}, "ix_achievement_status_price"),
+    ("achievement", {"sort": "oldest"}, "ix_achievement_status_published"),
+    ("demand", {"sort": "budget"}, "ix_demand_budget"),
 ])
 @pytest.mark.parametrize("page", [3, DEEP])
 def test_an_index_serves_the_list_order(app, kind, filters, index, page):

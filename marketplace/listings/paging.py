@@ -20,36 +20,33 @@ ANCHOR_ROWS = 500  # rows between two anchors: a deep page skips fewer than this
 
 @dataclass(frozen=True)
 class Order:
-    """A list order: by `column` (then id, the same direction); nullable columns sort their NULLs last."""
-    column: object
+    """A list order: by `key` (never NULL: an index must serve it), then id, in the same direction."""
+    name: str
+    key: object
     id: object
     descending: bool
-    nullable: bool = False
 
     def clauses(self):
-        if not self.descending:
-            return [self.column.asc(), self.id.asc()]
-        first = self.column.desc().nulls_last() if self.nullable else self.column.desc()
-        return [first, self.id.desc()]
+        if self.descending:
+            return [self.key.desc(), self.id.desc()]
+        return [self.key.asc(), self.id.asc()]
 
     def after(self, anchor):
         """Rows that come after the row whose sort key is anchor = (value, id)."""
         value, row_id = anchor
-        beyond = operator.lt if self.descending else operator.gt
-        if not self.nullable:  # a row value comparison, which the composite list indexes serve
-            return beyond(db.tuple_(self.column, self.id),
-                          db.tuple_(db.literal(value, self.column.type), db.literal(row_id, self.id.type)))
-        if value is None:  # among the trailing NULLs
-            return db.and_(self.column.is_(None), beyond(self.id, row_id))
-        return db.or_(beyond(self.column, value), db.and_(self.column == value, beyond(self.id, row_id)),
-                      self.column.is_(None))
+        value = db.literal(value, self.key.type)
+        beyond, reached = (operator.lt, operator.le) if self.descending else (operator.gt, operator.ge)
+        # The row value comparison is the condition; the bound on the key alone lets an index on an expression
+        # (coalesce(price, -1)) start its scan there too, as it does for a plain column.
+        return db.and_(reached(self.key, value),
+                       beyond(db.tuple_(self.key, self.id), db.tuple_(value, db.literal(row_id, self.id.type))))
 
 
 def anchors(query, order, key):
     """The sort keys of rows ANCHOR_ROWS, 2 × ANCHOR_ROWS, … of query (kept like the list's total)."""
     def compute():
         number = db.func.row_number().over(order_by=order.clauses()).label("number")
-        numbered = query.with_only_columns(order.column, order.id, number).order_by(None).subquery()
+        numbered = query.with_only_columns(order.key, order.id, number).order_by(None).subquery()
         value, row_id, number = numbered.c
         rows = db.session.execute(db.select(number, value, row_id).where(number % ANCHOR_ROWS == 0)).all()
         return [(value, row_id) for _, value, row_id in sorted(rows)]  # sorted here: no sort node in SQL

@@ -9,7 +9,7 @@ from ..accounts.membership import can_act_for_org, membership_of
 from ..extensions import db
 from ..limits import MAX_PAGE
 from ..models import Achievement, Demand, Organization
-from ..models.listings import DEMAND_TRANSITIONS, HIDDEN_STATES, LISTING_TRANSITIONS
+from ..models.listings import DEMAND_TRANSITIONS, HIDDEN_STATES, LISTING_TRANSITIONS, amount_key
 from ..notifications.services import notify
 from ..text import SUMMARY_MAX, too_long
 from ..timeutil import utcnow
@@ -185,12 +185,12 @@ DEFERRED_JOIN_OFFSET = 1000
 
 def _order(model, sort):
     if sort == "oldest":
-        return paging.Order(model.published_at, model.id, descending=False)
+        return paging.Order("oldest", model.published_at, model.id, descending=False)
     if sort in ("price", "budget") and hasattr(model, sort):
-        return paging.Order(getattr(model, sort), model.id, descending=True, nullable=True)
+        return paging.Order(sort, amount_key(getattr(model, sort)), model.id, descending=True)  # 面议 last
     # Public listings always have published_at (approval sets it), so no NULLS LAST: the composite index
     # (status[, field], published_at, id) then serves the order without sorting every row.
-    return paging.Order(model.published_at, model.id, descending=True)
+    return paging.Order("newest", model.published_at, model.id, descending=True)
 
 
 def browse(kind, filters, page, per_page, cards=False):
@@ -238,7 +238,7 @@ def browse(kind, filters, page, per_page, cards=False):
         pagination = db.paginate(query.with_only_columns(model).options(*loading), page=page, per_page=per_page,
                                  error_out=False, count=False)
     else:  # the page's ids from the list index alone (from the nearest anchor on), then its rows
-        pagination = paging.deep_page(query, order, (*list_key, order.column.key, order.descending), page, per_page)
+        pagination = paging.deep_page(query, order, (*list_key, order.name), page, per_page)
         loaded = {row.id: row for row in db.session.scalars(
             db.select(model).where(model.id.in_(pagination.items)).options(*loading))} if pagination.items else {}
         pagination.items = [loaded[listing_id] for listing_id in pagination.items if listing_id in loaded]

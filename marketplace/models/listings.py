@@ -127,12 +127,24 @@ class ListingMixin:
         return f"{self.kind}:{self.id}"
 
 
+def amount_key(column):
+    """The key of the price and budget orders: coalesce(amount, -1), never NULL, so 面议 (NULL) sorts last on
+    every engine and a list index on the expression serves the order (PostgreSQL sorts NULLs first when
+    descending, SQLite last). `column`: a column, or its name inside a table definition."""
+    return db.func.coalesce(db.literal_column(column) if isinstance(column, str) else column,
+                            db.literal_column("-1"))
+
+
 class Achievement(ListingMixin, db.Model):
     kind = "achievement"
     kind_label = "科技成果"
     # The public list (status = 'published', newest first), optionally by field: served in index order.
     __table_args__ = (db.Index("ix_achievement_status_published", "status", "published_at", "id"),
                       db.Index("ix_achievement_status_field_published", "status", "field", "published_at", "id"),
+                      db.Index("ix_achievement_status_type_published", "status", "type", "published_at", "id"),
+                      db.Index("ix_achievement_status_price", "status", amount_key("price"), "id"),
+                      db.Index("ix_achievement_status_maturity_published", "status", "maturity", "published_at",
+                               "id"),
                       states_check(LISTING_STATES))
 
     summary = db.Column(db.Text, nullable=False)
@@ -163,6 +175,7 @@ class Demand(ListingMixin, db.Model):
                       db.Index("ix_demand_status_published", "status", "published_at", "id"),
                       db.Index("ix_demand_field_published", "field", "published_at", "id"),
                       db.Index("ix_demand_challenge_published", "is_challenge", "published_at", "id"),
+                      db.Index("ix_demand_budget", amount_key("budget"), "id", "status"),
                       states_check({**LISTING_STATES, **CHALLENGE_STATES}))
 
     description = db.Column(db.Text, nullable=False)  # sanitized HTML
