@@ -251,6 +251,7 @@ def endpoints(picks, cookie, token):
         ("/achievements page 1", "page", "/achievements", {}),
         ("/achievements?page=<40 % deep>", "page", f"/achievements?page={deep}", {}),
         ("/achievements?field=…", "page", f"/achievements?field={field}", {}),
+        ("/achievements?sort=price&page=<deep>", "page", f"/achievements?sort=price&page={deep}", {}),
         ("/demands page 1", "page", "/demands", {}),
         ("/search?q= (newest)", "page", "/search?q=", {}),
         ("/search?q=石墨烯 导热", "broad search", "/search?q=" + urllib.parse.quote("石墨烯 导热"), {}),
