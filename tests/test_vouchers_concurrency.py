@@ -105,3 +105,53 @@ def test_two_claims_race_with_one_invoice_number(app, make):
     assert "发票唯一规则" in next(r[1] for r in results if r[0] == "refused")
     assert db.session.scalar(db.select(db.func.count(VoucherClaim.id))) == 1
     assert ledger.check_scheme(db.session.get(VoucherScheme, scheme_id)) == []
+
+
+def test_two_approvals_for_one_enterprise_race_for_its_yearly_cap(app, make):
+    """The cap is checked after the budget UPDATE has locked the scheme's row: the second approval waits for the
+    first to commit and then counts its voucher."""
+    admin, other_admin = make.user("admin"), make.user("admin")
+    the_scheme = scheme(admin, budget="100.00", cap_per_enterprise="30.00")
+    company = make.user("enterprise")
+    first = schemes.apply(company, {"scheme_id": the_scheme.id, "amount": "20.00", "purpose": "甲"})
+    second = schemes.apply(company, {"scheme_id": the_scheme.id, "amount": "20.00", "purpose": "乙"})
+    db.session.commit()
+    args = [(first.id, admin.id), (second.id, other_admin.id)]
+    scheme_id = the_scheme.id
+    db.session.remove()
+
+    barrier, results = threading.Barrier(2), []
+    threads = [threading.Thread(target=_approve_in_own_session_with_budget, args=(app, v, a, barrier, results))
+               for v, a in args]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    assert "企业年度上限" in next(r[1] for r in results if r[0] == "refused")
+    db.session.expire_all()
+    s = db.session.get(VoucherScheme, scheme_id)
+    assert (s.remaining, s.reserved) == (Decimal("80.00"), Decimal("20.00"))
+    assert sorted(db.session.scalars(db.select(Voucher.status)).all()) == ["issued", "submitted"]
+    assert ledger.check_scheme(s) == []
+
+
+def _approve_in_own_session_with_budget(app, voucher_id, admin_id, barrier, results):
+    with app.app_context():
+        try:
+            voucher = db.session.get(Voucher, voucher_id)
+            admin = db.session.get(User, admin_id)
+            assert schemes._counted(voucher.scheme_id, voucher.organization_id) == 0  # both see no voucher yet...
+            barrier.wait(timeout=10)  # ...then race
+            schemes.approve(voucher, admin)
+            db.session.commit()
+            results.append(("ok", voucher_id))
+        except DomainError as err:
+            db.session.rollback()
+            results.append(("refused", err.message))
+        except Exception as err:  # reported by the assertion in the test
+            db.session.rollback()
+            results.append(("error", repr(err)))
+        finally:
+            db.session.remove()

@@ -145,7 +145,8 @@ def apply(user, data):
 
 def approve(voucher, admin, amount=None):
     """Issue the voucher: the state moves (compare-and-set), then the budget is reserved by a conditional
-    UPDATE; if the budget left is too small the whole transaction is rolled back with a 409."""
+    UPDATE, then the enterprise's yearly cap is checked; if the budget left is too small or the cap would be
+    passed, the whole transaction is rolled back with a 409."""
     require_admin(admin)
     if amount is not None:
         errors = {}
@@ -155,9 +156,11 @@ def approve(voucher, admin, amount=None):
             raise ValidationFailed("批准金额不能高于申领金额", {"amount": f"不能高于申领金额 {voucher.requested} 万元"})
     amount = amount or voucher.requested
     scheme = voucher.scheme
-    _check_enterprise_cap(scheme, voucher.organization_id, amount)
     VOUCHER_MACHINE.apply(voucher, "approve", admin, note=f"批准 {amount} 万元")
     ledger.reserve(voucher, amount)
+    # After the budget UPDATE, which holds the scheme's row until commit: a concurrent approval in the same
+    # scheme waits there, then counts this voucher (a check before it would let both pass the cap).
+    _check_enterprise_cap(scheme, voucher.organization_id, amount)
     today = local_today()
     use_by = today + timedelta(days=scheme.validity_days)
     code = f"CXQ{scheme.year}{voucher.id:06d}{secrets.token_hex(2).upper()}"
