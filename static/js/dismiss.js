@@ -1,6 +1,7 @@
 // Dismissing a proposal (templates/_macros/matching.html). A row's [data-dismiss-dialog] link leads to the dismiss
 // page (GET /matches/<id>/dismiss, the same form without JavaScript); here it opens the page's one
-// <dialog id="dismiss-dialog"> instead, its form posting to the link's path. The note is required for 其他.
+// <dialog id="dismiss-dialog"> instead, its form posting to the link's path and naming the row's titles. The note is
+// required for 其他.
 (function () {
   "use strict";
   var NOTE_REQUIRED_FOR = "其他";  // matching/feedback.py NOTE_REQUIRED_FOR; the server checks it too
@@ -18,6 +19,15 @@
   var dialog = document.getElementById("dismiss-dialog");
   if (!dialog || typeof dialog.showModal !== "function") { return; }  // the links then open the dismiss page
   var form = dialog.querySelector("form");
+  var subject = dialog.querySelector("[data-dismiss-subject]");
+
+  // The clicked row's titles ([data-proposal-title] within its [data-proposal]), as text.
+  function showSubject(row) {
+    var titles = row ? Array.prototype.map.call(row.querySelectorAll("[data-proposal-title]"),
+      function (a) { return a.textContent.trim(); }) : [];
+    subject.textContent = titles.join(" ↔ ");
+    subject.hidden = titles.length === 0;
+  }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-dismiss-dialog]");
@@ -26,6 +36,7 @@
     form.reset();
     syncNote(form);
     form.action = link.pathname;
+    showSubject(link.closest("[data-proposal]"));
     dialog.showModal();
     form.querySelector("[data-dismiss-reason]").focus();
   });
