@@ -169,6 +169,8 @@ PAGE_CASES = [
      E(LOGIN, OK, N, N, OK, N, N)),
     ("GET", "/demands/<int:listing_id>/matches", "/demands/{dem_pub}/matches", E(LOGIN, F, OK, OK, OK, F, F)),
     ("GET", "/demands/<int:listing_id>/matches", "/demands/{dem_draft}/matches", E(LOGIN, N, OK, N, OK, N, N)),
+    ("GET", "/matches/<int:match_id>/dismiss", "/matches/{match}/dismiss", E(LOGIN, OK, OK, OK, OK, F, F)),
+    ("GET", "/matches/<int:match_id>/dismiss", "/matches/999999/dismiss", only(LOGGED_IN, N)),
     ("POST", "/matches/<int:match_id>/dismiss", "/matches/{match}/dismiss", E(LOGIN, A, A, A, A, F, F),
      {"reason": "条件不符"}),
     ("GET", "/matching/workbench", "/matching/workbench", only(WORKERS, OK)),

@@ -46,6 +46,17 @@ def can_dismiss(user, match):
     return user.id in (match.demand.owner_id, match.achievement.owner_id)
 
 
+def ensure_can_dismiss(user, match):
+    """PermissionDenied unless `user` may dismiss `match` (the dismiss page and the POST)."""
+    if not can_dismiss(user, match):
+        raise PermissionDenied("只有双方所有者、技术经纪人和管理员可以忽略推荐")
+
+
+def still_open(match):
+    """Whether the proposal can still be dismissed (it is still "proposed")."""
+    return MATCH_MACHINE.can(match, "dismiss")
+
+
 def _side_column(kind):
     return Match.demand_id if kind == "demand" else Match.achievement_id
 
@@ -239,8 +250,7 @@ def dismiss(match, user, data):
     """Dismiss a proposal for good (owner of either side, broker, admin), with a reason from
     feedback.DISMISS_REASONS in data["reason"] (and data["note"], required for 其他).
     ValidationFailed without a valid reason. The caller commits."""
-    if not can_dismiss(user, match):
-        raise PermissionDenied("只有双方所有者、技术经纪人和管理员可以忽略推荐")
+    ensure_can_dismiss(user, match)
     reason, note = feedback.parse_dismissal(data)
     event = MATCH_MACHINE.apply(match, "dismiss", user, f"{reason}：{note}" if note else reason)
     feedback.record_dismissal(match, user, reason, note)

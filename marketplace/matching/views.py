@@ -38,7 +38,7 @@ def search():
 def _matches_page(kind, listing_id):
     listing, proposals = services.matches_for(kind, listing_id, current_user)
     proposals = with_counterparts(kind, proposals)
-    return render_template("matching/matches.html", listing=listing, proposals=proposals, form=EmptyForm(),
+    return render_template("matching/matches.html", listing=listing, proposals=proposals,
                            dismiss_reasons=feedback.DISMISS_REASONS,
                            can_dismiss=lambda m: services.can_dismiss(current_user, m),
                            can_open_deal=current_user.role in ("broker", "admin"))
@@ -56,6 +56,23 @@ def achievement_matches(listing_id):
     return _matches_page("achievement", listing_id)
 
 
+def _dismiss_next(match, target):
+    """Where a dismissal returns: the page it came from (`next`), else the demand's pairings."""
+    return target if is_safe_next(target) else url_for("matching.demand_matches", listing_id=match.demand_id)
+
+
+@bp.route("/matches/<int:match_id>/dismiss", methods=["GET"])
+@login_required
+def dismiss_page(match_id):
+    """The dismiss form on its own page: what a row's 忽略 link opens without JavaScript (with it, the page's
+    dialog posts the same form to the same URL)."""
+    match = services.get_match(match_id)
+    services.ensure_can_dismiss(current_user, match)
+    return render_template("matching/dismiss.html", match=match, still_open=services.still_open(match),
+                           next_url=_dismiss_next(match, request.args.get("next", "")),
+                           dismiss_reasons=feedback.DISMISS_REASONS)
+
+
 @bp.route("/matches/<int:match_id>/dismiss", methods=["POST"])
 @login_required
 def dismiss(match_id):
@@ -68,8 +85,7 @@ def dismiss(match_id):
         flash("已忽略该推荐，今后不再推荐此配对", "success")
     except (InvalidTransition, ValidationFailed) as err:
         flash(err.message, "warning")
-    target = request.form.get("next", "")
-    return redirect(target if is_safe_next(target) else url_for("matching.demand_matches", listing_id=match.demand_id))
+    return redirect(_dismiss_next(match, request.form.get("next", "")))
 
 
 @bp.route("/matching/workbench")
@@ -80,7 +96,7 @@ def workbench():
     conversion = [("全部", counts.cached(("conversion", "ever"), feedback.conversion)),
                   ("近 30 天", counts.cached(("conversion", "30 days"),
                                             lambda: feedback.conversion(since=utcnow() - timedelta(days=30))))]
-    return render_template("matching/workbench.html", pagination=pagination, form=EmptyForm(),
+    return render_template("matching/workbench.html", pagination=pagination,
                            dismiss_reasons=feedback.DISMISS_REASONS, conversion=conversion)
 
 
