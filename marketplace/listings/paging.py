@@ -1,11 +1,12 @@
-"""Deep pages of the public lists: a page seeks to the nearest anchor of the list's order, then skips a few rows.
+"""Pages of the public lists: a deep page seeks to the nearest anchor of the list's order, then skips a few rows.
 
-An OFFSET reads every row it skips: page 2,000 of the achievements read 24,000 index entries per request
-(issue #15). Each process keeps, per list (kind, filters, order) and for LIST_COUNT_SECONDS like the totals,
-the sort key of every ANCHOR_ROWS-th row, found in one pass over the list's index. A page past the first
-ANCHOR_ROWS rows then starts after the nearest anchor before it (a keyset condition an index serves) and skips
-fewer than ANCHOR_ROWS rows. While the map is kept, a listing published or withdrawn meanwhile moves the rows
-of pages before its place but not of pages after it, as if one had paged a moment earlier.
+An OFFSET reads every row it skips: page 2,000 of the achievements read 24,000 rows (or index entries) per
+request (issue #15). Each process keeps, per list (kind, filters, order) and for LIST_COUNT_SECONDS like the
+totals, the sort key of every ANCHOR_ROWS-th row, found in one pass over the list's index. A page past the first
+ANCHOR_ROWS rows starts after the nearest anchor before it (a keyset condition an index serves) and skips fewer
+than ANCHOR_ROWS rows, so every page costs about what page 1 does. While the map is kept, a listing published or
+withdrawn meanwhile moves the rows of pages before its place but not of pages after it, as if one had paged a
+moment earlier.
 """
 import operator
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from flask_sqlalchemy.pagination import Pagination
 from ..extensions import db
 from . import counts
 
-ANCHOR_ROWS = 500  # rows between two anchors: a deep page skips fewer than this many index entries
+# Rows between two anchors: a page skips fewer than this many rows. A multiple of the page sizes in use (12 on the
+# HTML lists, 10/20/30 in the API), so that their pages start on an anchor and skip nothing.
+ANCHOR_ROWS = 60
 
 
 @dataclass(frozen=True)
@@ -54,19 +57,20 @@ def anchors(query, order, key):
 
 
 class AnchoredPagination(Pagination):
-    """The page's ids: after the nearest anchor, skipping the rest of the offset (made by `deep_page`)."""
+    """A page's rows: after the nearest anchor, skipping the rest of the offset (made by `paginate`)."""
 
     def _query_items(self):
         skip = self._query_offset - self._query_args["skipped"]
         return list(db.session.scalars(self._query_args["select"].limit(self.per_page).offset(skip)))
 
 
-def deep_page(query, order, key, page, per_page):
-    """A Pagination of the ids of query's page (query selects ids, ordered by order), without its total."""
+def paginate(query, rows, order, key, page, per_page):
+    """A Pagination (without its total) of `rows`, the select of query's rows with their loading options;
+    query selects the list's ids with its filters, ordered by order; key names the list for its anchors."""
     offset = (page - 1) * per_page
     marks = anchors(query, order, key) if offset >= ANCHOR_ROWS else []
     block = min(offset // ANCHOR_ROWS, len(marks))
     if block:
-        query = query.where(order.after(marks[block - 1]))
+        rows = rows.where(order.after(marks[block - 1]))
     return AnchoredPagination(page=page, per_page=per_page, max_per_page=None, error_out=False, count=False,
-                              select=query, skipped=block * ANCHOR_ROWS)
+                              select=rows, skipped=block * ANCHOR_ROWS)

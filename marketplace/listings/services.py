@@ -177,12 +177,6 @@ CARD_DEFERRED = {"achievement": ("description", "details", "reject_reason"),
                  "demand": ("indicators", "eligibility", "reject_reason", "close_reason")}
 
 
-# Past this many rows a list page reads its ids first (from the list index alone, after the nearest anchor:
-# paging.py), then those rows: an OFFSET over whole rows reads every row it skips (PostgreSQL's heap). Nearer
-# the top one query is cheaper.
-DEFERRED_JOIN_OFFSET = 1000
-
-
 def _order(model, sort):
     if sort == "oldest":
         return paging.Order("oldest", model.published_at, model.id, descending=False)
@@ -234,14 +228,8 @@ def browse(kind, filters, page, per_page, cards=False):
     if cards:
         loading += [defer(getattr(model, name)) for name in CARD_DEFERRED[kind]]
     list_key = (kind, counts.filters_key(filters))
-    if (page - 1) * per_page < DEFERRED_JOIN_OFFSET:
-        pagination = db.paginate(query.with_only_columns(model).options(*loading), page=page, per_page=per_page,
-                                 error_out=False, count=False)
-    else:  # the page's ids from the list index alone (from the nearest anchor on), then its rows
-        pagination = paging.deep_page(query, order, (*list_key, order.name), page, per_page)
-        loaded = {row.id: row for row in db.session.scalars(
-            db.select(model).where(model.id.in_(pagination.items)).options(*loading))} if pagination.items else {}
-        pagination.items = [loaded[listing_id] for listing_id in pagination.items if listing_id in loaded]
+    pagination = paging.paginate(query, query.with_only_columns(model).options(*loading), order,
+                                 (*list_key, order.name), page, per_page)
     pagination.total = counts.cached(("browse", *list_key), lambda: counts.count_of(query))
     return pagination
 
