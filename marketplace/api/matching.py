@@ -3,7 +3,6 @@ from flask import g, jsonify
 
 from ..extensions import db
 from ..matching import services
-from ..matching.counterparts import with_counterparts
 from . import bp
 from .auth import token_required
 
@@ -11,7 +10,7 @@ from .auth import token_required
 def _items(kind, listing_id):
     listing, proposals = services.matches_for(kind, listing_id, g.api_user)
     items = []
-    for match in with_counterparts(kind, proposals):
+    for match in proposals:
         other = match.achievement if kind == "demand" else match.demand
         items.append({"id": other.id, "title": other.title, "score": round(match.score, 4), "strength": match.strength,
                       "terms": match.term_list, "match_id": match.id, "status": match.status})

@@ -224,7 +224,10 @@ def proposals_for(listing, limit=None):
     query = (db.select(Match).join(other_model, other_model.id == _other_column(kind))
              .where(_side_column(kind) == listing.id, Match.status.in_(SHOWN_STATES),
                     other_model.status == "published")
-             .options(contains_eager(getattr(Match, OTHER_KIND[kind])))  # each row shows it: no query per row
+             # each row shows its counterpart (title, field; its owner decides who may dismiss): loaded by the
+             # same query, without its long texts
+             .options(contains_eager(getattr(Match, OTHER_KIND[kind])).load_only(
+                 other_model.id, other_model.title, other_model.field, other_model.status, other_model.owner_id))
              .order_by(Match.score.desc(), Match.id))
     if limit:
         query = query.limit(limit)

@@ -15,7 +15,6 @@ from ..timeutil import utcnow
 from ..workflow import InvalidTransition, ValidationFailed
 from . import feedback, services, subscriptions
 from .forms import SubscriptionForm
-from .counterparts import with_counterparts
 
 bp = Blueprint("matching", __name__)
 
@@ -37,7 +36,6 @@ def search():
 
 def _matches_page(kind, listing_id):
     listing, proposals = services.matches_for(kind, listing_id, current_user)
-    proposals = with_counterparts(kind, proposals)
     return render_template("matching/matches.html", listing=listing, proposals=proposals,
                            dismiss_reasons=feedback.DISMISS_REASONS,
                            can_dismiss=lambda m: services.can_dismiss(current_user, m),
