@@ -12,12 +12,13 @@ from marketplace.workflow import DomainError
 from .voucher_support import scheme
 
 
-def _approve_in_own_session(app, voucher_id, admin_id, barrier, results):
+def _approve_in_own_session(app, voucher_id, admin_id, barrier, results, seen=None):
+    """Approve in a session of this thread; seen(voucher) is asserted before the race (what both must read)."""
     with app.app_context():
         try:
             voucher = db.session.get(Voucher, voucher_id)
             admin = db.session.get(User, admin_id)
-            assert voucher.scheme.remaining == Decimal("30.00")  # both read enough budget first...
+            assert (seen or _enough_budget)(voucher)  # both read the same state first...
             barrier.wait(timeout=10)  # ...then race
             schemes.approve(voucher, admin)
             db.session.commit()
@@ -30,6 +31,14 @@ def _approve_in_own_session(app, voucher_id, admin_id, barrier, results):
             results.append(("error", repr(err)))
         finally:
             db.session.remove()
+
+
+def _enough_budget(voucher):
+    return voucher.scheme.remaining == Decimal("30.00")
+
+
+def _no_voucher_issued_yet(voucher):
+    return schemes._counted(voucher.scheme_id, voucher.organization_id) == 0
 
 
 def test_two_approvals_race_for_the_last_budget(app, make):
@@ -121,8 +130,8 @@ def test_two_approvals_for_one_enterprise_race_for_its_yearly_cap(app, make):
     db.session.remove()
 
     barrier, results = threading.Barrier(2), []
-    threads = [threading.Thread(target=_approve_in_own_session_with_budget, args=(app, v, a, barrier, results))
-               for v, a in args]
+    threads = [threading.Thread(target=_approve_in_own_session,
+                                args=(app, v, a, barrier, results, _no_voucher_issued_yet)) for v, a in args]
     for t in threads:
         t.start()
     for t in threads:
@@ -135,23 +144,3 @@ def test_two_approvals_for_one_enterprise_race_for_its_yearly_cap(app, make):
     assert (s.remaining, s.reserved) == (Decimal("80.00"), Decimal("20.00"))
     assert sorted(db.session.scalars(db.select(Voucher.status)).all()) == ["issued", "submitted"]
     assert ledger.check_scheme(s) == []
-
-
-def _approve_in_own_session_with_budget(app, voucher_id, admin_id, barrier, results):
-    with app.app_context():
-        try:
-            voucher = db.session.get(Voucher, voucher_id)
-            admin = db.session.get(User, admin_id)
-            assert schemes._counted(voucher.scheme_id, voucher.organization_id) == 0  # both see no voucher yet...
-            barrier.wait(timeout=10)  # ...then race
-            schemes.approve(voucher, admin)
-            db.session.commit()
-            results.append(("ok", voucher_id))
-        except DomainError as err:
-            db.session.rollback()
-            results.append(("refused", err.message))
-        except Exception as err:  # reported by the assertion in the test
-            db.session.rollback()
-            results.append(("error", repr(err)))
-        finally:
-            db.session.remove()
