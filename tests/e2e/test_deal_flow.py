@@ -3,17 +3,7 @@ from marketplace.extensions import db
 from marketplace.models import Deal, Enquiry, Notification
 
 from ..deals_support import world
-from ..factories import PASSWORD
-from .browser_support import log_out
-
-
-def log_in(page, user):
-    log_out(page)
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/me")
+from .browser_support import log_in
 
 
 def submit_stage(page, fields, button_text):

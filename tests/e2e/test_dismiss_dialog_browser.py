@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from marketplace.extensions import db
 from marketplace.models import Match
 
-from ..factories import PASSWORD
-from .browser_support import log_out
+from .browser_support import log_in
 
 SHOTS = Path(__file__).parent / "screenshots"
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
@@ -24,15 +23,6 @@ def shoot(page, name):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width} px"
     page.set_viewport_size({"width": 1366, "height": 900})
-
-
-def log_in(page, user):
-    log_out(page)
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/me")
 
 
 def pairings(make):

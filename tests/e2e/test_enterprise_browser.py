@@ -7,15 +7,7 @@ from tests.deals_support import person
 from tests.enterprise_support import WEAK, enterprise
 from tests.factories import PASSWORD
 
-from .browser_support import log_out
-
-
-def log_in(page, user):
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+from .browser_support import log_in, log_out
 
 
 def _fits(page):

@@ -3,19 +3,11 @@ a real worker (`flask worker`) runs it, and the report appears; hostile cells st
 from playwright.sync_api import expect
 
 from marketplace.models import Achievement, ImportJob
-from tests.factories import PASSWORD
 from tests.queue_support import running_worker, use_real_queue
+from .browser_support import log_in
 
 SCRIPT = "<script>alert(1)</script>"
 WAIT = 120_000  # ms: generous for a loaded machine; expect() returns as soon as the state is there
-
-
-def log_in(page, user):
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def submit(page, path):

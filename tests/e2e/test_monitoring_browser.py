@@ -7,17 +7,9 @@ from playwright.sync_api import expect
 
 from marketplace.monitoring import demo, snapshots
 from marketplace.units import ensure_units, unit_by_name
-from tests.factories import PASSWORD
+from .browser_support import log_in
 
 SHOTS = os.environ.get("MONITORING_SHOTS")
-
-
-def log_in(page, email, password=PASSWORD):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def shoot(page, name):
@@ -79,8 +71,7 @@ def test_report_map_league_and_liaison(page, app, make, db):
     expect(page.locator("#reported-grid tbody tr")).to_have_count(14)
     shoot(page, "reported")
 
-    page.context.clear_cookies()
-    log_in(page, "liaison@yizhi.demo", "Demo-yizhi-2026")
+    log_in(page, "liaison@yizhi.demo", "Demo-yizhi-2026")  # logs the admin out first
     page.click("text=创新监测")
     expect(page.locator("#league-table .badge")).to_have_text("本单位")
     page.click("#league-table tr.table-primary a")

@@ -9,21 +9,12 @@ from marketplace.extensions import db
 from marketplace.models import User
 
 from .. import deals_support as ds
-from .browser_support import log_out
+from .browser_support import log_in
 from ..factories import PASSWORD
 
 SHOTS = Path(__file__).parent / "screenshots"
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 NEW_PASSWORD = "long-enough-1"
-
-
-def log_in(page, email, password):
-    log_out(page)
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/me")
 
 
 def shoot(page, name):

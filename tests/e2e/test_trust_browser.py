@@ -12,20 +12,10 @@ from marketplace.models import Announcement, DemandResponse, Notification
 from marketplace.timeutil import local_today
 
 from .. import deals_support as ds
-from ..factories import PASSWORD
-from .browser_support import log_out
+from .browser_support import log_in
 
 SHOTS = Path(__file__).parent / "screenshots"
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def log_in(page, user):
-    log_out(page)
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/me")
 
 
 def shoot(page, name):
