@@ -1,11 +1,13 @@
 """Pairing ablation on the dev data without the app: the matcher's own code over a Whoosh index.
 
-    python -m bench.tune [--data DIR] [--set KNOB=VALUE ...] [--ablation]
+    python -m bench.tune [--data DIR] [--set KNOB=VALUE ...] [--grid KNOB=V1,V2,... ...] [--ablation]
 
 Builds one index per evaluation set in a temp directory (all achievements plus that set's
 demands, as `bench.evaluate` imports them), pairs every demand with `matcher.pair` exactly as
 the services do, and prints recall@10 and MRR on the main split and on the enterprise-language
 set. `--set PAIR_GRAMS_WEIGHT=0` changes a module-level knob of marketplace.matching.matcher;
+`--grid` runs every combination of the knobs' values and marks the one chosen on the main split alone (best
+main recall@10, then main MRR, then the smaller values: the paraphrase set stays held out);
 `--ablation` runs the table of the README (each technique switched off in turn).
 Also returns the (score, is_true) of every proposal, from which bench.calibrate builds the
 strength table.
@@ -103,12 +105,13 @@ def set_knobs(knobs):
 ABLATION = (
     ("v2 matcher (all techniques)", {}),
     ("- character bigrams", {"PAIR_GRAMS_WEIGHT": 0.0}),
+    ("- single characters (title and keywords)", {"PAIR_CHARS_WEIGHT": 0.0}),
     ("- sub-word field", {"PAIR_PARTS_WEIGHT": 0.0}),
     ("- glossary expansion", {"PAIR_EXPANSION_WEIGHT": 0.0}),
     ("- same-field bonus", {"SAME_FIELD_BONUS": 0.0}),
     ("- tf weighting (all terms weight 1)", {"TF_WEIGHTING": False}),
     ("- common-term cap (keep all terms)", {"MAX_DOC_SHARE": 1.0}),
-    ("words only (v1-like: 32 terms)", {"PAIR_GRAMS_WEIGHT": 0.0, "PAIR_PARTS_WEIGHT": 0.0,
+    ("words only (v1-like: 32 terms)", {"PAIR_GRAMS_WEIGHT": 0.0, "PAIR_PARTS_WEIGHT": 0.0, "PAIR_CHARS_WEIGHT": 0.0,
                                          "PAIR_EXPANSION_WEIGHT": 0.0, "TF_WEIGHTING": False,
                                          "MAX_PAIR_TERMS": 32, "MAX_DOC_SHARE": 0.1}),
 )
@@ -127,10 +130,29 @@ def ablation(bench):
 
 
 def print_rows(rows):
-    print(f"{'variant':<40}{'main R@10':>10}{'main MRR':>10}{'para R@10':>10}{'para MRR':>10}")
+    width = max(40, *(len(label) + 2 for label, _ in rows))
+    print(f"{'variant':<{width}}{'main R@10':>10}{'main MRR':>10}{'para R@10':>10}{'para MRR':>10}")
     for label, result in rows:
         m, p = result["main"], result["paraphrase"]
-        print(f"{label:<40}{m['recall_at_k']:>10.3f}{m['mrr']:>10.3f}{p['recall_at_k']:>10.3f}{p['mrr']:>10.3f}")
+        print(f"{label:<{width}}{m['recall_at_k']:>10.4f}{m['mrr']:>10.4f}{p['recall_at_k']:>10.4f}{p['mrr']:>10.4f}")
+
+
+def grid(bench, axes):
+    """[(label, result)] for every combination of {knob: [values]}, the main split's choice marked last."""
+    import itertools
+
+    rows = []
+    for values in itertools.product(*axes.values()):
+        knobs = dict(zip(axes, values))
+        previous = set_knobs(knobs)
+        try:
+            result, _ = bench.evaluate()
+        finally:
+            set_knobs(previous)
+        rows.append((" ".join(f"{k}={v}" for k, v in knobs.items()), result, values))
+    label, result, _ = max(rows, key=lambda row: (row[1]["main"]["recall_at_k"], row[1]["main"]["mrr"],
+                                                  tuple(-v for v in row[2])))
+    return [(label, result) for label, result, _ in rows] + [("chosen on main: " + label, result)]
 
 
 def _value(text):
@@ -146,11 +168,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
+    parser.add_argument("--grid", action="append", default=[], metavar="KNOB=V1,V2,...")
     parser.add_argument("--ablation", action="store_true")
     args = parser.parse_args(argv)
     bench = Bench(args.data)
     if args.ablation:
         rows = ablation(bench)
+    elif args.grid:
+        rows = grid(bench, {k: [_value(v) for v in values.split(",")]
+                            for k, values in (item.split("=", 1) for item in args.grid)})
     else:
         set_knobs({k: _value(v) for k, v in (item.split("=", 1) for item in args.set)})
         rows = [("current knobs" + (" " + " ".join(args.set) if args.set else ""), bench.evaluate()[0])]

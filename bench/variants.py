@@ -14,8 +14,8 @@ main MRR (ties: main recall, then the cheaper setting); the paraphrase set is he
   share of the top-k score) give each whole word a relevance sum_d w_d * tf(t, d) / |d|; the `n` best
   words by relevance x idf that the query does not already have (and that pass the common-term cap) are
   added to the query's words at weight `a` x relevance / best relevance; then a second pass.
-- rrf: reciprocal-rank fusion of separate rankings (words+sub-words+glossary, bigrams, and optionally
-  the summed BM25F ranking) instead of one summed BM25F.
+- rrf: reciprocal-rank fusion of separate rankings (words+sub-words+glossary, bigrams, single characters, and
+  optionally the summed BM25F ranking) instead of one summed BM25F.
 - pool idf: each clause's idf taken in the counterpart pool (the other kind) instead of the whole index
   (boost x pool idf / index idf, to a power).
 None of these is in the matcher (see the README's evaluation section for why).
@@ -111,7 +111,7 @@ def prf(ctx, kind, doc, limit, k=5, n=10, a=0.2):
         return first[:limit]
     best = candidates[0][1]
     expanded = matcher.PairQuery(query.words + [(t, a * v / best) for t, v in candidates], query.grams,
-                                 query.expansions)
+                                 query.expansions, query.chars)
     return matcher.pair(searcher, kind, doc, limit, query=expanded)
 
 
@@ -120,7 +120,8 @@ def rrf(ctx, kind, doc, limit, c=60, lists=("words", "grams"), depth=100):
 
     query = matcher.pair_terms(ctx.searcher, doc)
     views = {"words": matcher.PairQuery(query.words, [], query.expansions).clauses(),
-             "grams": matcher.PairQuery([], query.grams, []).clauses(), "all": query.clauses()}
+             "grams": matcher.PairQuery([], query.grams, []).clauses(),
+             "chars": matcher.PairQuery([], [], [], query.chars).clauses(), "all": query.clauses()}
     fused = Counter()
     for name in lists:
         for rank, pairing in enumerate(_ranked(ctx, kind, doc, views[name], depth), start=1):
@@ -213,7 +214,7 @@ def main(argv=None):
     params, result = max(grid, key=lambda item: (item[1]["main"]["mrr"], item[1]["main"]["recall_at_k"],
                                                   -item[0]["k"], -item[0]["n"]))
     show("prf chosen on main: " + " ".join(f"{k}={v}" for k, v in params.items()), result)
-    for lists in (("words", "grams"), ("all", "words", "grams")):
+    for lists in (("words", "grams", "chars"), ("all", "words", "grams", "chars")):
         for c in (5, 20, 60):
             show(f"rrf {'+'.join(lists)} c={c}", evaluate(bench, rrf, c=c, lists=lists))
     for power in (0.5, 1.0):

@@ -49,7 +49,7 @@ def one_by_one():
 def test_batches_on_one_and_two_processes_equal_one_by_one(corpus, monkeypatch):
     monkeypatch.setattr(repairing, "BATCH", 16)  # several batches per kind, shared between the processes
     expected = one_by_one()
-    assert len(expected) > 100
+    assert len(expected) >= ROWS  # about one proposal or more per demand above the floor
     for workers in (1, 2):
         db.session.execute(db.delete(Match))
         db.session.commit()
@@ -87,7 +87,7 @@ def test_the_cli_recomputes_with_a_progress_bar(corpus, app):
     result = app.test_cli_runner().invoke(args=["recompute-proposals", "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert f"已计算 {2 * ROWS} 条信息的匹配推荐" in result.output
-    assert len(proposals()) > 100
+    assert len(proposals()) >= ROWS
 
 
 def test_admin_starts_a_background_run_and_sees_its_progress(corpus, client, login):
@@ -104,7 +104,7 @@ def test_admin_starts_a_background_run_and_sees_its_progress(corpus, client, log
     run = db.session.scalar(db.select(ProposalRun))
     assert (run.status, run.done, run.total) == ("succeeded", 2 * ROWS, 2 * ROWS)
     assert "已完成" in page and f"{2 * ROWS} / {2 * ROWS} 条（100%）" in page
-    assert len(proposals()) > 100
+    assert len(proposals()) >= ROWS
 
 
 def test_one_run_at_a_time(corpus, client, login):

@@ -12,7 +12,7 @@ Domain terms such as 石墨烯 or 高熵合金 stay whole thanks to a user dicti
 glossary file's Chinese names, never the admins' concepts: see glossary.shipped) loaded, once
 per process, into a private rjieba instance (reading it is thread-safe).
 
-`bigrams(text)` feeds the character-bigram field the matcher fuses with the word fields.
+`bigrams(text)` and `characters(text)` feed the character fields the matcher fuses with the word fields.
 """
 import functools
 import re
@@ -49,6 +49,7 @@ STOP = frozenset(STOP_WORDS) | CHINESE_STOP_WORDS
 _ASCII_WORD = re.compile(r"^[0-9a-z][0-9a-z_.+\-]*$")
 _HAS_WORD_CHAR = re.compile(r"\w")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _lock = threading.Lock()
 _jieba = None
 _recent = threading.local()  # the last few texts' tokens: a listing's fields are read twice when indexed
@@ -164,6 +165,12 @@ def bigrams(text):
     return out
 
 
+def characters(text):
+    """The Chinese characters of text, stop characters (的, 和, ...) out: the `chars` field. Two words that
+    name one thing often share a character and no bigram (移栽 ~ 移植, 胸围 ~ 胸径, 乔木 ~ 树木)."""
+    return [char for char in _CJK_CHAR.findall(unicodedata.normalize("NFKC", text or "")) if char not in STOP]
+
+
 class ChineseTokenizer(Tokenizer):
     """Whoosh tokenizer over rjieba: whole words; positions count kept words, so phrases match."""
 
@@ -217,13 +224,15 @@ def ChineseAnalyzer():  # noqa: N802  (whoosh's analyzer factories are capitaliz
 class BigramTokenizer(Tokenizer):
     """Whoosh tokenizer for the character-bigram field (no positions, no chars)."""
 
+    split = staticmethod(bigrams)
+
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, gram in enumerate(bigrams(value) if tokenize else [value], start_pos):
+        for pos, gram in enumerate(self.split(value) if tokenize else [value], start_pos):
             token.text = token.original = gram
             token.boost = 1.0
             token.stopped = False
@@ -232,4 +241,10 @@ class BigramTokenizer(Tokenizer):
             yield token
 
     def terms(self, value):
-        return bigrams(value)
+        return self.split(value)
+
+
+class CharacterTokenizer(BigramTokenizer):
+    """Whoosh tokenizer for the single-character field (`chars`)."""
+
+    split = staticmethod(characters)

@@ -14,7 +14,7 @@ from ..models import Achievement, Demand, Organization
 from ..models.listings import PUBLIC_STATES
 from ..text import html_to_text
 from ..listings.cleaning import normalize_maturity
-from .analysis import PIECES, BigramTokenizer, ChineseAnalyzer, SubwordTokenizer
+from .analysis import PIECES, BigramTokenizer, CharacterTokenizer, ChineseAnalyzer, SubwordTokenizer
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
 OTHER_KIND = {"achievement": "demand", "demand": "achievement"}
@@ -58,6 +58,9 @@ def make_schema():
         parts=CountedText(SubwordTokenizer()),
         # Character bigrams of title, keywords and the body's opening (gram_text): the matcher's second view.
         grams=CountedText(BigramTokenizer()),
+        # Single characters of title and keywords (char_text): what the listing is about, matched by characters
+        # (移栽 ~ 移植) where no word or bigram is shared. The pairing's third view; never searched.
+        chars=CountedText(CharacterTokenizer()),
         field=ID(stored=True),
         type=ID(),
         maturity=ID(),
@@ -123,6 +126,11 @@ def gram_text(title, keywords, body):
     return PIECES.join((title, keywords, body[:GRAMS_BODY_CHARS]))
 
 
+def char_text(title, keywords):
+    """What the `chars` field indexes: only what the listing says it is about (a body's characters are noise)."""
+    return PIECES.join((title, keywords))
+
+
 def to_document(kind, row):
     """The Whoosh document for one listing row."""
     title, keywords, body = row.title or "", keywords_text(row), body_text(kind, row)
@@ -138,6 +146,7 @@ def to_document(kind, row):
         "topic": row.field or "",
         "parts": text,
         "grams": gram_text(title, keywords, body),
+        "chars": char_text(title, keywords),
         "field": row.field or "",
         "type": getattr(row, "type", None) or "",
         "maturity": normalize_maturity(getattr(row, "maturity", None)) or getattr(row, "maturity", None) or "",

@@ -187,8 +187,28 @@ def get_index():
             live = generations.live_dir(index_dir())
             if not whoosh_index.exists_in(live):
                 live = generations.swap_in(index_dir(), make_schema(), lambda ix: None)
-    ix = _indexes[live] = whoosh_index.open_dir(live)
+    ix = whoosh_index.open_dir(live)
+    if any(name not in ix.schema for name in make_schema().names()):
+        with writer_lock():
+            _add_new_fields(ix)
+        ix = whoosh_index.open_dir(live)
+    _indexes[live] = ix
     return ix
+
+
+def _add_new_fields(ix):
+    """Fields the schema gained since this index was built (an upgrade, before its `flask reindex`), added
+    empty, so that writes go on: a listing gets them when it is next written, all listings at the rebuild
+    (`flask index-check` lists the others as stale meanwhile)."""
+    writer = ix.writer()
+    try:
+        for name, field_type in make_schema().items():
+            if name not in writer.schema:
+                writer.add_field(name, field_type)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 def searcher():

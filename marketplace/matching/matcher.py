@@ -12,6 +12,8 @@ Pairing (`pair_terms`, `pair`): the counterparts of one listing, by one OR over
   field boosts: enterprises and authors do not put the same words in the same places);
 - the same words in the other side's sub-word field (电池 finds 锂电池);
 - its character bigrams in the `grams` field (catches 导热膜 ~ 导热薄膜, partial overlaps);
+- its characters in the other side's `chars` field (title and keywords only): two words for one thing
+  often share a character and nothing else (移栽 ~ 移植, 胸围 ~ 胸径), as enterprises and authors do;
 - glossary expansions (the other names of the concepts it mentions);
 with a bonus for the same technology field. Scores are normalised to 0..1: the counterpart's
 score divided by the score the listing's own text gets for the same query, capped at 1.
@@ -26,7 +28,7 @@ from whoosh.query import And, Term
 from whoosh.scoring import bm25
 
 from . import ranking
-from .analysis import PIECES, STOP, bigrams, part_terms, whole_terms
+from .analysis import PIECES, STOP, bigrams, characters, part_terms, whole_terms
 from .documents import OTHER_KIND
 from .glossary import glossary
 
@@ -38,6 +40,7 @@ PAIR_FIELDS = (("title", 1.0), ("keywords", 1.0), ("body", 1.0))
 # Pairing knobs, tuned on the main dev split and the enterprise-language set (bench/tune.py).
 PAIR_PARTS_WEIGHT = 1.0
 PAIR_GRAMS_WEIGHT = 1.0
+PAIR_CHARS_WEIGHT = 1.0
 PAIR_EXPANSION_WEIGHT = 1.0
 SAME_FIELD_BONUS = 0.5
 TF_WEIGHTING = True  # a term's weight is 1 + log of how often the listing uses it
@@ -45,6 +48,7 @@ MAX_SEARCH_TERMS = 16
 MAX_SEARCH_CHARS = 4000
 MAX_PAIR_TERMS = 80
 MAX_PAIR_GRAMS = 128
+MAX_PAIR_CHARS = 32
 MAX_PAIR_EXPANSIONS = 24
 MAX_DOC_SHARE = 0.2  # terms in more than this share of documents cost most and discriminate least
 MAX_EXPLAIN_TERMS = 6
@@ -117,10 +121,11 @@ class Pairing:
 
 @dataclass
 class PairQuery:
-    """What one listing looks for: [(term, weight)] words, bigrams and glossary names."""
+    """What one listing looks for: [(term, weight)] words, bigrams, glossary names and characters."""
     words: list
     grams: list
     expansions: list
+    chars: list = field(default_factory=list)
 
     def clauses(self):
         out = [(name, term, boost * weight) for term, weight in self.words for name, boost in PAIR_FIELDS]
@@ -128,6 +133,7 @@ class PairQuery:
         out += [("grams", gram, PAIR_GRAMS_WEIGHT * weight) for gram, weight in self.grams if PAIR_GRAMS_WEIGHT]
         out += [(name, term, boost * PAIR_EXPANSION_WEIGHT * weight) for term, weight in self.expansions
                 for name, boost in PAIR_FIELDS if PAIR_EXPANSION_WEIGHT]
+        out += [("chars", char, PAIR_CHARS_WEIGHT * weight) for char, weight in self.chars if PAIR_CHARS_WEIGHT]
         return out
 
     def __bool__(self):
@@ -177,7 +183,11 @@ def pair_terms(searcher, doc, frequencies=None):
         names = [(t, word_idf(t)) for t in glossary().expansions(text, word_counts)]
         names = sorted((item for item in names if item[1] > common), key=lambda item: -item[1])
         expansions = [(t, 1.0) for t, _ in names[:MAX_PAIR_EXPANSIONS]]
-    return PairQuery(words, grams, expansions)
+    chars = []
+    if PAIR_CHARS_WEIGHT:  # from the whole text: the counterpart's title and keywords are what it is about
+        chars = _top_weighted(Counter(characters(text)), lambda c: _idf(total, frequency("chars", c)),
+                              MAX_PAIR_CHARS, common)
+    return PairQuery(words, grams, expansions, chars)
 
 
 def _idf(total, freq):
@@ -237,6 +247,7 @@ def _self_score(searcher, doc, clauses, idf_memo=None):
     analyzed = {name: Counter(whole_terms(doc[name])) for name, _ in PAIR_FIELDS}
     analyzed["parts"] = Counter(part_terms(text))
     analyzed["grams"] = Counter(bigrams(doc["grams"]))
+    analyzed["chars"] = Counter(characters(doc["chars"]))
     total = 0.0
     for name, term, boost in clauses:
         counts = analyzed[name]
