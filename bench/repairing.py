@@ -44,7 +44,7 @@ def run_size(size, workers, data_dir):
     return {"size": size, "workers": workers, **timings, "proposals": proposals,
             "listings_per_s": round(size / timings["recompute_s"], 1),
             "projected_100k_min": round(100000 / (size / timings["recompute_s"]) / 60, 1),
-            "load_before": os.getloadavg()[0]}
+            "load_before": round(os.getloadavg()[0], 2)}
 
 
 def main(argv=None):
