@@ -40,7 +40,7 @@ PAIR_FIELDS = (("title", 1.0), ("keywords", 1.0), ("body", 1.0))
 # Pairing knobs, tuned on the main dev split and the enterprise-language set (bench/tune.py).
 PAIR_PARTS_WEIGHT = 1.0
 PAIR_GRAMS_WEIGHT = 1.0
-PAIR_CHARS_WEIGHT = 1.0
+PAIR_CHARS_WEIGHT = 1.0  # chosen on the main split alone: bench.tune --grid (README, "Single characters")
 PAIR_EXPANSION_WEIGHT = 1.0
 SAME_FIELD_BONUS = 0.5
 TF_WEIGHTING = True  # a term's weight is 1 + log of how often the listing uses it
