@@ -33,6 +33,17 @@ def _approve_in_own_session(app, voucher_id, admin_id, barrier, results, seen=No
             db.session.remove()
 
 
+def _race(target, app, arg_tuples, *extra):
+    """Run target(app, *args, barrier, results, *extra) in one thread per args tuple; returns the results."""
+    barrier, results = threading.Barrier(len(arg_tuples)), []
+    threads = [threading.Thread(target=target, args=(app, *args, barrier, results, *extra)) for args in arg_tuples]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
 def _enough_budget(voucher):
     return voucher.scheme.remaining == Decimal("30.00")
 
@@ -51,13 +62,7 @@ def test_two_approvals_race_for_the_last_budget(app, make):
     scheme_id = the_scheme.id
     db.session.remove()
 
-    barrier, results = threading.Barrier(2), []
-    threads = [threading.Thread(target=_approve_in_own_session, args=(app, v, a, barrier, results))
-               for v, a in args]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = _race(_approve_in_own_session, app, args)
 
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     refusal = next(r[1] for r in results if r[0] == "refused")
@@ -103,13 +108,7 @@ def test_two_claims_race_with_one_invoice_number(app, make):
     order_ids = [confirmed_order(w, amount="10.00").id, confirmed_order(w, amount="10.00").id]
     staff_id, scheme_id = w.provider_user.id, w.scheme.id
     db.session.remove()
-    barrier, results = threading.Barrier(2), []
-    threads = [threading.Thread(target=_claim_in_own_session, args=(app, o, staff_id, barrier, results))
-               for o in order_ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = _race(_claim_in_own_session, app, [(o, staff_id) for o in order_ids])
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     assert "发票唯一规则" in next(r[1] for r in results if r[0] == "refused")
     assert db.session.scalar(db.select(db.func.count(VoucherClaim.id))) == 1
@@ -129,13 +128,7 @@ def test_two_approvals_for_one_enterprise_race_for_its_yearly_cap(app, make):
     scheme_id = the_scheme.id
     db.session.remove()
 
-    barrier, results = threading.Barrier(2), []
-    threads = [threading.Thread(target=_approve_in_own_session,
-                                args=(app, v, a, barrier, results, _no_voucher_issued_yet)) for v, a in args]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = _race(_approve_in_own_session, app, args, _no_voucher_issued_yet)
 
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     assert "企业年度上限" in next(r[1] for r in results if r[0] == "refused")
