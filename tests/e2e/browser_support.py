@@ -1,7 +1,24 @@
 """Helpers shared by the browser tests."""
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 from ..factories import PASSWORD
+
+SHOTS = Path(__file__).parent / "screenshots"
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def shoot(page, name):
+    """Screenshots at desktop and phone width (tests/e2e/screenshots/NAME-desktop.png, -phone.png, to look at);
+    at neither width may the page scroll sideways."""
+    SHOTS.mkdir(exist_ok=True)
+    for label, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways at {width} px"
+    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def log_out(page):

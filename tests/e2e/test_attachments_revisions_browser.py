@@ -10,18 +10,7 @@ from marketplace.extensions import db
 from ..attachment_support import HTML, PDF
 from ..factories import PASSWORD
 from ..matching_support import new_achievement
-from .browser_support import log_out
-
-SHOTS = Path(__file__).parent / "screenshots"
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
+from .browser_support import log_out, shoot
 
 
 def log_in(page, email):

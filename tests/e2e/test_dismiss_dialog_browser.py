@@ -1,28 +1,15 @@
 """Dismissing a proposal in Chromium (issue #15): the pairings page's rows carry only a link; with JavaScript it
 opens the page's one <dialog> (static/js/dismiss.js), without it the link leads to the dismiss page. Screenshots at
 1366 and 390 px wide are saved under tests/e2e/screenshots/; at 390 px nothing may scroll sideways."""
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.models import Match
 
-from .browser_support import log_in
+from .browser_support import log_in, shoot
 
-SHOTS = Path(__file__).parent / "screenshots"
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 DISMISSED = "已忽略该推荐，今后不再推荐此配对"
-
-
-def shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"dismiss-{name}-{label}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways at {width} px"
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def pairings(make):
@@ -67,7 +54,7 @@ def test_the_dialog_dismisses_the_clicked_row_and_cancel_posts_nothing(page, mak
     expect(page.locator("#dismiss-note")).to_have_attribute("required", "")
     page.select_option("#dismiss-reason", "不相关")
     expect(page.locator("#dismiss-note")).not_to_have_attribute("required", "")
-    shoot(page, "dialog")
+    shoot(page, "dismiss-dialog")
     dialog.get_by_role("button", name="确定").click()
 
     expect(page.locator(".alert-success")).to_contain_text(DISMISSED)
@@ -91,7 +78,7 @@ def test_without_javascript_the_link_opens_the_dismiss_page(browser, live_server
         page.wait_for_url(lambda url: f"/matches/{second.id}/dismiss?next=" in url)
         expect(page.locator("h1")).to_have_text("忽略推荐")
         expect(page.locator("#dismiss-proposal")).to_contain_text("散热成果乙")
-        shoot(page, "page")
+        shoot(page, "dismiss-page")
         page.select_option("#dismiss-reason", "已合作")
         page.fill("#dismiss-note", "已在洽谈")
         page.get_by_role("button", name="确定忽略").click()

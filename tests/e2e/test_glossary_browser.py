@@ -2,26 +2,12 @@
 find it with the filters, search with it, edit and delete it. Screenshots at 1366 and 390 px wide are saved under
 tests/e2e/screenshots/; at 390 px nothing may scroll sideways."""
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from ..factories import PASSWORD
 from ..matching_support import new_achievement
-from .browser_support import log_out
-
-SHOTS = Path(__file__).parent / "screenshots"
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"glossary-{name}-{label}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways at {width} px"
-    page.set_viewport_size({"width": 1366, "height": 900})
+from .browser_support import log_out, shoot
 
 
 def test_admin_adds_finds_edits_and_deletes_a_concept(page, make):
@@ -51,13 +37,13 @@ def test_admin_adds_finds_edits_and_deletes_a_concept(page, make):
     row = page.locator("#glossary-table tr[data-concept-id]")
     expect(row).to_contain_text("some new term")
     expect(row).to_contain_text("词表管理员")
-    shoot(page, "list")
+    shoot(page, "glossary-list")
 
     page.fill("#glossary-filter input[name=q]", "SNT")
     page.select_option("#glossary-filter select[name=field]", "新材料")
     page.locator("#glossary-filter button").click()
     expect(page.locator("#glossary-table tbody tr")).to_have_count(1)
-    shoot(page, "filtered")
+    shoot(page, "glossary-filtered")
 
     page.goto("/search?q=some+new+term")
     expect(page.locator("main")).to_contain_text(listing.title)
@@ -66,7 +52,7 @@ def test_admin_adds_finds_edits_and_deletes_a_concept(page, make):
     page.locator("#glossary-table tr[data-concept-id]").get_by_role("link", name="编辑").click()
     expect(page.locator("#chinese")).to_have_value("某新材料词")
     expect(page.locator("#glossary-audit")).to_contain_text("词表管理员 添加于")
-    shoot(page, "edit")
+    shoot(page, "glossary-edit")
     page.fill("#chinese", "某新材料词\n石墨烯")  # a built-in concept's name: saved, with a warning
     page.locator("#glossary-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/admin/glossary$"))

@@ -3,26 +3,15 @@ wait (no deal visible), the university's org admin approves on /org/members, the
 
 Screenshots at 1366 and 390 px wide are saved under tests/e2e/screenshots/.
 """
-from pathlib import Path
 
 from marketplace.extensions import db
 from marketplace.models import User
 
 from .. import deals_support as ds
-from .browser_support import log_in
+from .browser_support import log_in, shoot
 from ..factories import PASSWORD
 
-SHOTS = Path(__file__).parent / "screenshots"
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 NEW_PASSWORD = "long-enough-1"
-
-
-def shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"org-join-{name}-{label}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_register_into_an_org_then_its_admin_approves_then_the_deal_is_visible(page, live_server, app, make):
@@ -44,7 +33,7 @@ def test_register_into_an_org_then_its_admin_approves_then_the_deal_is_visible(p
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/me")
     assert "加入申请待审核" in page.locator("#join-state").inner_text()
-    shoot(page, "1-pending")
+    shoot(page, "org-join-1-pending")
     response = page.goto(f"/deals/{deal.id}")
     assert response.status == 404
 
@@ -54,7 +43,7 @@ def test_register_into_an_org_then_its_admin_approves_then_the_deal_is_visible(p
     page.wait_for_url("**/org/members")
     request_box = page.locator(".join-request", has_text="newcomer@example.com")
     assert request_box.count() == 1
-    shoot(page, "2-org-admin")
+    shoot(page, "org-join-2-org-admin")
     request_box.get_by_role("button", name="通过").click()
     page.wait_for_url("**/org/members")
     assert "已通过 郑新 的加入申请" in page.content()
@@ -64,7 +53,7 @@ def test_register_into_an_org_then_its_admin_approves_then_the_deal_is_visible(p
     assert page.locator("#join-state").count() == 0
     page.goto(f"/deals/{deal.id}")
     assert "120.50 万元" in page.locator("#deal-amount").inner_text()
-    shoot(page, "3-member-sees-deal")
+    shoot(page, "org-join-3-member-sees-deal")
     assert page.dialogs == []
 
     db.session.expire_all()

@@ -2,7 +2,6 @@
 (aiosmtpd), the link opened, a new password set and used. Also the notification settings page, the grouped
 message list and the admin's outbox, with screenshots at 1366 and 390 px under tests/e2e/screenshots/."""
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -12,20 +11,9 @@ from marketplace.notifications import services as notifications
 
 from ..factories import PASSWORD
 from ..mail_support import body_of, smtp_inbox  # noqa: F401  (fixture)
+from .browser_support import shoot
 
-SHOTS = Path(__file__).parent / "screenshots"
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 NEW_PASSWORD = "Reset-by-mail-2026"
-
-
-def shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{name} overflows {overflow}px at {width}px"
-        page.screenshot(path=str(SHOTS / f"mail-{name}-{label}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def _log_in(page, email, password):
@@ -38,10 +26,10 @@ def _log_in(page, email, password):
 def test_forgot_password_by_mail_then_log_in_with_the_new_one(page, live_server, make, smtp_inbox):
     user = make.user(email="sun.li@example.com", name="孙丽")
     page.goto("/login")
-    shoot(page, "login")
+    shoot(page, "mail-login")
     page.get_by_role("link", name="忘记密码？").click()
     expect(page.locator("h1")).to_have_text("忘记密码")
-    shoot(page, "forgot")
+    shoot(page, "mail-forgot")
     page.fill("#email", "sun.li@example.com")
     page.get_by_role("button", name="发送重置链接").click()
     expect(page.locator(".alert-info")).to_contain_text("如果该邮箱已注册，重置密码的链接已发送到该邮箱")
@@ -51,7 +39,7 @@ def test_forgot_password_by_mail_then_log_in_with_the_new_one(page, live_server,
 
     page.goto(link)
     expect(page.locator("main")).to_contain_text("为 sun.li@example.com 设置新密码")
-    shoot(page, "reset")
+    shoot(page, "mail-reset")
     page.fill("#new_password", "short")
     page.fill("#confirm", "short")
     page.get_by_role("button", name="设置新密码").click()
@@ -80,11 +68,11 @@ def test_notification_settings_and_the_grouped_list(page, make, smtp_inbox):
     _log_in(page, user.email, PASSWORD)
     page.goto("/notifications/")
     expect(page.locator(".notification-count")).to_have_text("3 条新的匹配推荐")
-    shoot(page, "notifications")
+    shoot(page, "mail-notifications")
     page.get_by_role("link", name="通知设置").click()
     page.check("#kind-match_push")
     page.check("#frequency-immediate")
-    shoot(page, "settings")
+    shoot(page, "mail-settings")
     page.get_by_role("button", name="保存设置").click()
     expect(page.locator(".alert-success")).to_contain_text("通知设置已保存")
     expect(page.locator("#kind-match_push")).to_be_checked()
@@ -102,8 +90,8 @@ def test_admin_outbox_shows_mail_text_not_html(page, app, make):
     _log_in(page, admin.email, PASSWORD)
     page.goto("/admin/outbox")
     expect(page.locator("#outbox")).to_contain_text("wu@example.com")
-    shoot(page, "outbox")
+    shoot(page, "mail-outbox")
     page.get_by_role("link", name="【易智】重置密码").click()
     expect(page.locator("#mail-body")).to_contain_text("<img src=x>")  # shown as text
     assert page.locator("#mail-body img").count() == 0
-    shoot(page, "outbox-message")
+    shoot(page, "mail-outbox-message")

@@ -3,7 +3,6 @@
 390 px wide under tests/e2e/screenshots/ and no sideways scrolling on a phone."""
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -12,21 +11,7 @@ from marketplace.models import Announcement, DemandResponse, Notification
 from marketplace.timeutil import local_today
 
 from .. import deals_support as ds
-from .browser_support import log_in
-
-SHOTS = Path(__file__).parent / "screenshots"
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def shoot(page, name):
-    """Screenshots at both widths; at 390 px nothing may make the page scroll sideways."""
-    SHOTS.mkdir(exist_ok=True)
-    for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"trust-{name}-{label}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways at {width} px"
-    page.set_viewport_size({"width": 1366, "height": 900})
+from .browser_support import log_in, shoot
 
 
 def test_respond_to_a_demand_then_owner_and_broker_see_it(page, live_server, app, make):
@@ -64,12 +49,12 @@ def test_respond_to_a_demand_then_owner_and_broker_see_it(page, live_server, app
     expect(page.locator("main")).to_contain_text(f"响应了您的需求《{w.demand.title}》")
     page.goto(demand_url)
     expect(page.locator(f"#response-{response.id}")).to_contain_text("可提供样品")
-    shoot(page, "demand-responses")
+    shoot(page, "trust-demand-responses")
     page.goto(f"/achievements/{w.achievement.id}")
     expect(page.locator("#contact-card")).to_contain_text("0571-88889999")
     page.locator("#favourite-form button").click()
     expect(page.locator("#favourite-form button")).to_contain_text("已收藏")
-    shoot(page, "achievement")
+    shoot(page, "trust-achievement")
 
     log_in(page, w.broker)  # the broker's lead queue
     page.goto("/deals/leads")
@@ -97,14 +82,14 @@ def test_home_page_and_public_deals(page, live_server, app, make):
     expect(page.locator("#figure-deals")).to_have_text("1")
     expect(page.locator("#home-announcements")).to_contain_text("技术合同认定登记")
     expect(page.locator("#site-footer")).to_contain_text("浙ICP备12345678号-1")
-    shoot(page, "home")
+    shoot(page, "trust-home")
     page.locator("#home-announcements a", has_text="技术合同认定登记").click()
     expect(page.locator("#announcement")).to_contain_text("请按时提交")
 
     page.goto("/deals/public")
     expect(page.locator("#public-deals")).to_contain_text(w.achievement.title)
     expect(page.locator("#public-deals")).to_contain_text("100–500 万元")
-    shoot(page, "public-deals")
+    shoot(page, "trust-public-deals")
 
     log_in(page, w.researcher)  # the supplier opts out: the deal leaves the public page
     page.goto(f"/deals/{deal.id}")

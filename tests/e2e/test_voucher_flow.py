@@ -2,7 +2,6 @@
 service, the institution accepts and delivers, the enterprise confirms, the institution files a claim whose
 payable is computed, and the admin approves it."""
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -11,19 +10,7 @@ from marketplace.timeutil import local_today
 from ..factories import PASSWORD
 from ..voucher_support import admitted_provider, published_service, scheme
 from ..attachment_support import PDF
-from .browser_support import log_out
-
-SHOTS = Path(__file__).parent / "screenshots"
-
-
-def shoot(page, name):
-    """Screenshots at desktop and phone width under tests/e2e/screenshots/, and no sideways scrolling on a phone."""
-    SHOTS.mkdir(exist_ok=True)
-    for label, (width, height) in {"desktop": (1366, 900), "phone": (390, 844)}.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1"), f"{name} overflows"
-    page.set_viewport_size({"width": 1366, "height": 900})
+from .browser_support import log_out, shoot
 
 
 def _login(page, user, next_url):
